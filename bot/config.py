@@ -1,0 +1,104 @@
+"""Settings read from the environment and from a `.env` file in the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR}/hostiran-bot.sqlite3"
+
+# How to fix each setting, shown when it is missing or invalid.
+SETTING_HINTS = {
+    "TELEGRAM_BOT_TOKEN": "set it to the token that @BotFather gave you, e.g. 123456:ABC-DEF",
+    "BOT_OWNER_IDS": "set it to your numeric Telegram user id; separate several ids with commas",
+    "DATABASE_URL": "use an async SQLAlchemy URL such as sqlite+aiosqlite:///data/hostiran-bot.sqlite3",
+    "TELEGRAM_API_BASE_URL": "use an http(s) URL that ends where the bot token is appended, e.g. https://api.telegram.org/bot",
+    "TELEGRAM_API_FILE_URL": "use an http(s) URL such as https://api.telegram.org/file/bot",
+    "TOKEN_ENCRYPTION_KEY": "use a key made by `hostiran-bot generate-key`, or unset it to keep one in the data folder",
+    "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
+    "ACTION_REQUEST_TTL_SECONDS": "use a whole number of seconds between 10 and 3600",
+    "HOSTIRAN_TIMEOUT_SECONDS": "use a number of seconds between 1 and 120",
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it and says how to fix it."""
+
+
+class Settings(BaseSettings):
+    """The bot's settings. Field names match the environment variables, case-insensitively."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = Field(pattern=r"^\d+:[A-Za-z0-9_-]{1,}$", repr=False)
+    bot_owner_ids: Annotated[frozenset[int], NoDecode]
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
+    token_encryption_key: str | None = Field(default=None, repr=False)
+    log_level: str = "INFO"
+    action_request_ttl_seconds: int = Field(default=60, ge=10, le=3600)
+    hostiran_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
+
+    @field_validator("bot_owner_ids", mode="before")
+    @classmethod
+    def _parse_owner_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not parts:
+                raise ValueError("no user id given")
+            try:
+                return frozenset(int(part) for part in parts)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a list of numbers") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("not a URL")
+        return value
+
+    @field_validator("telegram_api_base_url", "telegram_api_file_url")
+    @classmethod
+    def _check_http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("unknown log level")
+        return level
+
+    @property
+    def data_dir(self) -> Path:
+        """Folder for the generated encryption key, beside a SQLite file or `./data`."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix(prefix)).parent
+        return DEFAULT_DATA_DIR
+
+
+def load_settings() -> Settings:
+    """Read the settings, raising `SettingsError` with one plain line on the first bad one."""
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        hint = SETTING_HINTS.get(name, "check its value")
+        if first["type"] == "missing":
+            raise SettingsError(f"{name} is missing: {hint}.") from None
+        if first["type"] == "value_error":
+            reason = str(first["msg"]).removeprefix("Value error, ")
+            raise SettingsError(f"{name} is invalid ({reason}): {hint}.") from None
+        raise SettingsError(f"{name} is invalid: {hint}.") from None
