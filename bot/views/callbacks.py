@@ -1,0 +1,100 @@
+"""Callback data of inline buttons: short, ASCII, versioned and parsed strictly.
+
+Layout: `<version>:<kind>:<fields>`, for example `1:a:61:poweroff`. Telegram allows 64 bytes;
+the longest form here is well under 50. A button is never trusted: handlers re-check the chat,
+the person who pressed it and the stored request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+VERSION = "1"
+MAX_BYTES = 64
+
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,16}$")
+PLAIN_ACTION_PATTERN = re.compile(r"^[a-z0-9_]{1,24}$")
+ACTION_KEY_PATTERN = re.compile(r"^(?:[a-z0-9_]{1,24}|~[0-9a-f]{10})$")
+ID_PATTERN = re.compile(r"^[1-9][0-9]{0,17}$")
+PAGE_PATTERN = re.compile(r"^[1-9][0-9]{0,4}$")
+
+
+class InvalidCallbackData(ValueError):
+    """The callback data is malformed, of another version or of an unknown kind."""
+
+
+@dataclass(frozen=True)
+class RequestAction:
+    """A press on a server's action button: ask for confirmation."""
+
+    vm_id: int
+    action_key: str
+
+
+@dataclass(frozen=True)
+class ConfirmRequest:
+    request_id: str
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    request_id: str
+
+
+@dataclass(frozen=True)
+class ShowServerPage:
+    page: int
+
+
+CallbackData = RequestAction | ConfirmRequest | CancelRequest | ShowServerPage
+
+
+def action_key(action: str) -> str:
+    """Return the action's name if it is short plain ASCII, otherwise a short hash of it.
+
+    The API's action vocabulary is open, so a name may be long or non-ASCII; the hash is
+    resolved against the server's fresh action list with `matches_action`.
+    """
+    if PLAIN_ACTION_PATTERN.match(action):
+        return action
+    return "~" + hashlib.sha256(action.encode("utf-8")).hexdigest()[:10]
+
+
+def matches_action(key: str, action: str) -> bool:
+    return action_key(action) == key
+
+
+def encode(data: CallbackData) -> str:
+    match data:
+        case RequestAction(vm_id, key):
+            encoded = f"{VERSION}:a:{vm_id}:{key}"
+        case ConfirmRequest(request_id):
+            encoded = f"{VERSION}:y:{request_id}"
+        case CancelRequest(request_id):
+            encoded = f"{VERSION}:n:{request_id}"
+        case ShowServerPage(page):
+            encoded = f"{VERSION}:p:{page}"
+        case _:
+            raise TypeError(f"not callback data: {data!r}")
+    if len(encoded.encode("ascii")) > MAX_BYTES:
+        raise ValueError(f"callback data longer than {MAX_BYTES} bytes: {encoded!r}")
+    return encoded
+
+
+def decode(data: str | None) -> CallbackData:
+    """Parse callback data, raising `InvalidCallbackData` for anything not made by `encode`."""
+    if not data or len(data) > MAX_BYTES or not data.isascii():
+        raise InvalidCallbackData("empty, too long or not ASCII")
+    parts = data.split(":")
+    if parts[0] != VERSION:
+        raise InvalidCallbackData(f"unknown version {parts[0]!r}")
+    kind, fields = (parts[1], parts[2:]) if len(parts) > 1 else ("", [])
+    if kind == "a" and len(fields) == 2 and ID_PATTERN.match(fields[0]) and ACTION_KEY_PATTERN.match(fields[1]):
+        return RequestAction(int(fields[0]), fields[1])
+    if kind in ("y", "n") and len(fields) == 1 and REQUEST_ID_PATTERN.match(fields[0]):
+        return ConfirmRequest(fields[0]) if kind == "y" else CancelRequest(fields[0])
+    if kind == "p" and len(fields) == 1 and PAGE_PATTERN.match(fields[0]):
+        return ShowServerPage(int(fields[0]))
+    raise InvalidCallbackData(f"malformed callback data of kind {kind!r}")
