@@ -1,0 +1,137 @@
+"""Wiring: builds the PTB `Application`, its services and every handler, in one visible order."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.handlers import account, connect, errors, owners, servers, start
+from bot.handlers.common import Services
+from bot.hostiran import create_http_client
+from bot.services.access import AccessService
+from bot.services.accounts import AccountService
+from bot.services.actions import ActionService
+from bot.services.context import ServiceContext
+from bot.storage.crypto import TokenCipher
+from bot.storage.database import create_engine, create_session_factory
+from bot.updates import PerChatUpdateProcessor
+from bot.views.catalog import text
+
+logger = logging.getLogger(__name__)
+
+PRIVATE_COMMANDS = ("start", "help", "credit", "invoices", "vms", "connect", "disconnect", "cancel")
+GROUP_COMMANDS = ("help", "credit", "invoices", "vms", "connect", "disconnect")
+OWNER_COMMANDS = ("allow", "revoke", "chats")
+# Commands ignore edited messages: editing an old /vms must not send a new reply.
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def build_application(settings: Settings, cipher: TokenCipher, *, request: BaseRequest | None = None,
+                      get_updates_request: BaseRequest | None = None,
+                      hostiran_transport: httpx.AsyncBaseTransport | None = None) -> Application:
+    """Build the application; the optional requests and transport let tests run it offline."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(_on_start)
+        .post_shutdown(_on_stop)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+
+    engine = create_engine(settings.database_url)
+    context = ServiceContext(
+        settings=settings,
+        sessions=create_session_factory(engine),
+        cipher=cipher,
+        http=create_http_client(settings.hostiran_timeout_seconds, transport=hostiran_transport),
+    )
+    application.bot_data["engine"] = engine
+    application.bot_data["services"] = Services(
+        context=context,
+        access=AccessService(context),
+        accounts=AccountService(context),
+        actions=ActionService(context),
+    )
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    commands = [
+        ("start", start.start),
+        ("help", start.help_command),
+        ("allow", owners.allow),
+        ("revoke", owners.revoke),
+        ("chats", owners.list_chats),
+        ("connect", connect.connect),
+        ("cancel", connect.cancel),
+        ("disconnect", connect.disconnect),
+        ("credit", account.credit),
+        ("invoices", account.invoices),
+        ("vms", servers.list_servers),
+    ]
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    application.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & NEW_MESSAGES, connect.dialog_message))
+    application.add_handler(CallbackQueryHandler(servers.show_page, pattern=r"^1:p:"))
+    application.add_handler(CallbackQueryHandler(servers.request_action, pattern=r"^1:a:"))
+    application.add_handler(CallbackQueryHandler(servers.decide_request, pattern=r"^1:[yn]:"))
+    application.add_handler(CallbackQueryHandler(servers.invalid_button))
+    application.add_error_handler(errors.handle_error)
+
+
+def _command_list(names: tuple[str, ...], language: str) -> list[BotCommand]:
+    return [BotCommand(name, text(language, f"menu.{name}")) for name in names]
+
+
+async def _on_start(application: Application) -> None:
+    bot = application.bot
+    settings: Settings = application.bot_data["services"].context.settings
+    try:
+        for language_code, language in ((None, "en"), ("fa", "fa")):
+            await bot.set_my_commands(_command_list(PRIVATE_COMMANDS, language),
+                                      scope=BotCommandScopeAllPrivateChats(), language_code=language_code)
+            await bot.set_my_commands(_command_list(GROUP_COMMANDS, language),
+                                      scope=BotCommandScopeAllGroupChats(), language_code=language_code)
+            for owner_id in sorted(settings.bot_owner_ids):
+                await bot.set_my_commands(_command_list(PRIVATE_COMMANDS + OWNER_COMMANDS, language),
+                                          scope=BotCommandScopeChat(owner_id), language_code=language_code)
+    except TelegramError as error:
+        # An owner who never opened a chat with the bot makes the per-chat scope fail.
+        logger.warning("setting the command menu failed: %s", error)
+    logger.info("bot @%s (id %s) started", bot.username, bot.id)
+
+
+async def _on_stop(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    await services.context.http.aclose()
+    await application.bot_data["engine"].dispose()
+    logger.info("bot stopped; database and HTTP clients closed")
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

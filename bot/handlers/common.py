@@ -1,0 +1,152 @@
+"""Helpers shared by the handlers: the services, the chat gate, locale, replies and member checks."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from telegram import Chat as TelegramChat
+from telegram import Message, Update, User
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.services.access import AccessService
+from bot.services.accounts import AccountService, LinkedAccount, StoredTokenError
+from bot.services.actions import ActionService
+from bot.services.context import ServiceContext
+from bot.storage.models import Chat
+from bot.views.account import Screen
+from bot.views.catalog import text
+from bot.views.labels import Locale
+
+logger = logging.getLogger(__name__)
+
+MEMBER_STATUS_TTL_SECONDS = 30.0
+
+
+@dataclass
+class Services:
+    """Everything handlers reach through `context.bot_data["services"]`."""
+
+    context: ServiceContext
+    access: AccessService
+    accounts: AccountService
+    actions: ActionService
+    # (chat id, user id) -> (monotonic time, status): a short cache of getChatMember answers
+    member_statuses: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data["services"]
+
+
+def locale_of(chat: Chat | None) -> Locale:
+    if chat is None:
+        return Locale()
+    return Locale(chat.language, chat.money_unit)
+
+
+def display_name(user: User) -> str:
+    name = user.full_name.strip() or (f"@{user.username}" if user.username else str(user.id))
+    return name
+
+
+async def see_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Chat | None:
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await services(context).access.see_chat(chat.id, chat.type, chat.title or chat.full_name)
+
+
+async def authorized_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Chat | None:
+    """Return the chat's row if it is authorized; otherwise send the rate-limited notice and return None."""
+    chat = await see_chat(update, context)
+    if chat is None:
+        return None
+    if chat.authorized:
+        return chat
+    logger.info("update %s from unauthorized chat %s ignored", update.update_id, chat.id)
+    if update.callback_query is not None:
+        await answer(update, text(chat.language, "alert.unauthorized_chat"), alert=True)
+        return None
+    if update.effective_message is not None and await services(context).access.claim_unauthorized_notice(chat.id):
+        await update.effective_message.reply_text(text(chat.language, "access.unauthorized", chat_id=chat.id))
+    return None
+
+
+async def reply(update: Update, screen: Screen) -> Message | None:
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(screen.text, reply_markup=screen.keyboard)
+
+
+async def answer(update: Update, message: str | None = None, *, alert: bool = False) -> None:
+    """Answer the button press; an old press that Telegram no longer accepts is not an error."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.answer(message, show_alert=alert)
+    except BadRequest as error:
+        logger.debug("callback query %s could not be answered: %s", query.id, error)
+
+
+async def edit(update: Update, screen: Screen) -> None:
+    """Edit the message of the pressed button; "message is not modified" is expected, not an error."""
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        await query.edit_message_text(screen.text, reply_markup=screen.keyboard)
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            logger.debug("message of callback query %s not modified", query.id)
+            return
+        raise
+
+
+async def member_status(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> str | None:
+    """Return the person's status in the chat from getChatMember, cached briefly; None if the check failed."""
+    cache = services(context).member_statuses
+    now = time.monotonic()
+    cached = cache.get((chat_id, user_id))
+    if cached is not None and now - cached[0] < MEMBER_STATUS_TTL_SECONDS:
+        return cached[1]
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        logger.warning("getChatMember failed for user %s in chat %s: %s", user_id, chat_id, error)
+        return None
+    cache[(chat_id, user_id)] = (now, member.status)
+    return member.status
+
+
+async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat: TelegramChat, user_id: int) -> bool:
+    if chat.type == ChatType.PRIVATE:
+        return chat.id == user_id
+    return await member_status(context, chat.id, user_id) in ("creator", "administrator")
+
+
+async def linked_account(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> LinkedAccount | None:
+    """Return the chat's account, or tell the chat how to link one and return None."""
+    language = chat.language
+    try:
+        account = await services(context).accounts.linked_account(chat.id)
+    except StoredTokenError:
+        await send_text(update, text(language, "error.stored_token"))
+        return None
+    if account is None:
+        key = "account.missing_private" if chat.type == ChatType.PRIVATE else "account.missing_group"
+        await send_text(update, text(language, key))
+    return account
+
+
+async def send_text(update: Update, message: str) -> None:
+    chat = update.effective_chat
+    if update.effective_message is not None and update.callback_query is None:
+        await update.effective_message.reply_text(message)
+    elif chat is not None:
+        await chat.send_message(message)

@@ -1,0 +1,210 @@
+"""`/vms`, its page buttons, and server actions with their confirmation."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import (
+    answer,
+    authorized_chat,
+    display_name,
+    edit,
+    linked_account,
+    locale_of,
+    member_status,
+    reply,
+    send_text,
+    services,
+)
+from bot.hostiran import HostIranError, Server
+from bot.services.access import may_act
+from bot.services.actions import Decision
+from bot.storage.models import ActionRequest, Chat
+from bot.views.account import Screen, servers_screen
+from bot.views import callbacks
+from bot.views.catalog import text
+from bot.views.errors import hostiran_error_text
+from bot.views.requests import outcome_screen, prompt_screen, refusal_screen, running_screen
+
+logger = logging.getLogger(__name__)
+
+
+async def list_servers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = await authorized_chat(update, context)
+    if chat is None:
+        return
+    account = await linked_account(update, context, chat)
+    if account is None:
+        return
+    try:
+        servers = await account.client.list_servers()
+    except HostIranError as error:
+        logger.warning("server list of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
+        await send_text(update, hostiran_error_text(chat.language, error))
+        return
+    await reply(update, _servers_screen(context, chat, servers, 1))
+
+
+async def show_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = await authorized_chat(update, context)
+    data = await _decode(update, chat)
+    if not isinstance(data, callbacks.ShowServerPage):
+        return
+    if chat is None:
+        return
+    await answer(update)
+    account = await linked_account(update, context, chat)
+    if account is None:
+        return
+    try:
+        servers = await account.client.list_servers()
+    except HostIranError as error:
+        logger.warning("server page of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
+        await send_text(update, hostiran_error_text(chat.language, error))
+        return
+    await edit(update, _servers_screen(context, chat, servers, data.page))
+
+
+async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle a press on a server's action button: check who pressed it, then ask for confirmation."""
+    chat = await authorized_chat(update, context)
+    data = await _decode(update, chat)
+    if not isinstance(data, callbacks.RequestAction):
+        return
+    user = update.effective_user
+    if chat is None or user is None:
+        return
+    if not await _may_act(update, context, chat):
+        return
+    await answer(update, text(chat.language, "alert.checking"))
+    account = await linked_account(update, context, chat)
+    if account is None:
+        return
+    locale = locale_of(chat)
+    try:
+        result = await services(context).actions.request(
+            account.client, chat.id, user.id, display_name(user), data.vm_id,
+            lambda action: callbacks.matches_action(data.action_key, action),
+        )
+    except HostIranError as error:
+        logger.warning("action request in chat %s for vm %s failed: %s: %s",
+                       chat.id, data.vm_id, type(error).__name__, error)
+        await send_text(update, hostiran_error_text(chat.language, error))
+        return
+    if result.request is None:
+        await send_text(update, refusal_screen(locale, result.server, data.vm_id, data.action_key).text)
+        return
+    screen = prompt_screen(locale, result.request, services(context).context.settings.action_request_ttl_seconds)
+    message = update.effective_message
+    if message is None:
+        return
+    sent = await message.reply_text(screen.text, reply_markup=screen.keyboard)
+    await services(context).actions.attach_message(result.request.id, sent.message_id)
+
+
+async def decide_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle confirm and cancel: only the requester, at most once, before the request expires."""
+    chat = await authorized_chat(update, context)
+    data = await _decode(update, chat)
+    if not isinstance(data, callbacks.ConfirmRequest | callbacks.CancelRequest):
+        return
+    user = update.effective_user
+    if chat is None or user is None:
+        return
+    confirm = isinstance(data, callbacks.ConfirmRequest)
+    # The policy is checked again at confirm time: the person may have lost their admin rights.
+    if confirm and not await _may_act(update, context, chat):
+        return
+    actions = services(context).actions
+    result = await actions.decide(data.request_id, chat.id, user.id, display_name(user), confirm=confirm)
+    locale = locale_of(chat)
+    request = result.request
+    match result.decision:
+        case Decision.NOT_FOUND | Decision.OTHER_CHAT:
+            logger.warning("press on request %s by user %s in chat %s refused: %s",
+                           data.request_id, user.id, chat.id, result.decision.value)
+            await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+        case Decision.NOT_REQUESTER:
+            await answer(update, text(chat.language, "alert.not_your_request",
+                                      requester=request.requested_by_name if request else "?"), alert=True)
+        case Decision.RUNNING:
+            await answer(update, text(chat.language, "alert.running"))
+        case Decision.FINISHED:
+            await answer(update, text(chat.language, "alert.finished"))
+        case Decision.EXPIRED:
+            await answer(update, text(chat.language, "alert.expired"))
+            await edit(update, outcome_screen(locale, request, "expired", now=services(context).context.clock()))
+        case Decision.PROCEED if not confirm:
+            await answer(update)
+            await edit(update, outcome_screen(locale, request, "cancelled", now=services(context).context.clock()))
+        case Decision.PROCEED:
+            await answer(update)
+            await _run(update, context, chat, request)
+
+
+async def _run(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, request: ActionRequest) -> None:
+    locale = locale_of(chat)
+    actions = services(context).actions
+    await edit(update, running_screen(locale, request))
+    account = await linked_account(update, context, chat)
+    if account is None:
+        await actions.abandon(request, "no account linked")
+        await edit(update, outcome_screen(locale, request, "failed", now=services(context).context.clock()))
+        return
+    outcome = await actions.run(account.client, request)
+    await edit(update, outcome_screen(locale, request, outcome.kind, now=services(context).context.clock(),
+                                      server=outcome.server, show_state=outcome.show_state,
+                                      error=outcome.error, detail=outcome.detail))
+
+
+async def invalid_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Refuse callback data that no other handler matched: malformed, of an old version or forged."""
+    query = update.callback_query
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    logger.warning("callback query %s with invalid data %r from user %s in chat %s refused",
+                   query.id if query else None, (query.data or "")[:64] if query else None,
+                   update.effective_user.id if update.effective_user else None, chat_id)
+    chat = await authorized_chat(update, context)
+    if chat is None:
+        return
+    await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+
+
+async def _decode(update: Update, chat: Chat | None) -> callbacks.CallbackData | None:
+    """Parse the pressed button's data in an authorized chat; refuse malformed data with an alert."""
+    query = update.callback_query
+    if query is None or chat is None:
+        return None
+    try:
+        return callbacks.decode(query.data)
+    except callbacks.InvalidCallbackData as error:
+        logger.warning("callback query %s from user %s in chat %s refused: %s",
+                       query.id, query.from_user.id, chat.id, error)
+        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+        return None
+
+
+async def _may_act(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> bool:
+    """Check the chat's action policy for the person who pressed; answer with an alert if not allowed."""
+    user = update.effective_user
+    if user is None:
+        return False
+    is_owner = services(context).context.is_owner(user.id)
+    status = None
+    if not is_owner and chat.type != "private" and chat.action_policy in ("admins", "members"):
+        status = await member_status(context, chat.id, user.id)
+        if status is None:
+            await answer(update, text(chat.language, "access.admin_check_failed"), alert=True)
+            return False
+    if may_act(chat.action_policy, is_owner=is_owner, chat_type=chat.type, member_status=status):
+        return True
+    logger.info("user %s may not act in chat %s under policy %s", user.id, chat.id, chat.action_policy)
+    await answer(update, text(chat.language, f"access.denied_action.{chat.action_policy}"), alert=True)
+    return False
+
+
+def _servers_screen(context: ContextTypes.DEFAULT_TYPE, chat: Chat, servers: list[Server], page: int) -> Screen:
+    return servers_screen(locale_of(chat), servers, page, services(context).context.clock())

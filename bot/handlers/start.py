@@ -1,0 +1,36 @@
+"""`/start` and `/help`: what the bot does and the commands this person can use here."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.handlers import connect
+from bot.handlers.common import authorized_chat, reply, services
+from bot.views.help import help_screen
+
+CONNECT_PAYLOAD_PREFIX = "c_"
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if context.args and context.args[0].startswith(CONNECT_PAYLOAD_PREFIX) \
+            and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+        # A deep link from a group's /connect works in a private chat that is not authorized itself.
+        await connect.continue_from_group(update, context, context.args[0].removeprefix(CONNECT_PAYLOAD_PREFIX))
+        return
+    await _send_help(update, context, include_intro=True)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _send_help(update, context, include_intro=False)
+
+
+async def _send_help(update: Update, context: ContextTypes.DEFAULT_TYPE, *, include_intro: bool) -> None:
+    chat = await authorized_chat(update, context)
+    if chat is None:
+        return
+    user = update.effective_user
+    owner = services(context).context.is_owner(user.id if user else None)
+    await reply(update, help_screen(chat.language, private=chat.type == ChatType.PRIVATE, owner=owner,
+                                    include_intro=include_intro))

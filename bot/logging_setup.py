@@ -1,0 +1,58 @@
+"""Logging: one format, quiet HTTP libraries, and secrets redacted from every line."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# A Telegram bot token inside any text, such as the Bot API URLs that HTTP libraries log.
+BOT_TOKEN_PATTERN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+
+
+class SecretRedactor(logging.Filter):
+    """Replace registered secrets and anything shaped like a bot token with `[REDACTED]`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, secret: str) -> None:
+        if len(secret) >= 6:
+            with self._lock:
+                self._secrets.add(secret)
+
+    def redact(self, message: str) -> str:
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
+            message = message.replace(secret, "[REDACTED]")
+        return BOT_TOKEN_PATTERN.sub("[REDACTED]", message)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+redactor = SecretRedactor()
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(redactor)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
+    for name in ("httpx", "httpcore", "hpack"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))

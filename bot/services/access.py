@@ -1,0 +1,93 @@
+"""Who may use the bot where: chat authorization by owners and the per-chat action policy."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.services.context import ServiceContext
+from bot.storage import accounts, chats
+from bot.storage.models import Chat
+
+logger = logging.getLogger(__name__)
+
+UNAUTHORIZED_NOTICE_INTERVAL = timedelta(minutes=1)
+POLICIES = ("admins", "members", "owners")
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    chat_id: int
+    type: str
+    title: str | None
+    authorized: bool
+    has_account: bool
+
+
+def may_act(policy: str, *, is_owner: bool, chat_type: str, member_status: str | None) -> bool:
+    """Return whether a person may run server actions in a chat under its policy.
+
+    Owners always may. In a private chat the only other person is the chat itself. Under
+    `admins`, an unknown member status (the check failed) means no.
+    """
+    if is_owner:
+        return True
+    if chat_type == "private":
+        return policy != "owners"
+    if policy == "members":
+        return member_status not in (None, "left", "kicked")
+    if policy == "admins":
+        return member_status in ADMIN_STATUSES
+    return False
+
+
+class AccessService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    async def see_chat(self, chat_id: int, chat_type: str, title: str | None) -> Chat:
+        """Record the chat on first sight; an owner's private chat is authorized at once."""
+        now = self._context.clock()
+        async with self._context.sessions.begin() as session:
+            chat = await chats.get_or_create(session, chat_id, chat_type, title, now)
+            if chat_type == "private" and self._context.is_owner(chat_id) and not chat.authorized \
+                    and chat.revoked_at is None:
+                await chats.authorize(session, chat, chat_id, now)
+                logger.info("authorized owner's private chat %s", chat_id)
+            return chat
+
+    async def claim_unauthorized_notice(self, chat_id: int) -> bool:
+        async with self._context.sessions.begin() as session:
+            return await chats.claim_unauthorized_notice(session, chat_id, self._context.clock(),
+                                                         UNAUTHORIZED_NOTICE_INTERVAL)
+
+    async def authorize(self, chat_id: int, chat_type: str, title: str | None, by_user_id: int) -> None:
+        now = self._context.clock()
+        async with self._context.sessions.begin() as session:
+            chat = await chats.get_or_create(session, chat_id, chat_type, title, now)
+            await chats.authorize(session, chat, by_user_id, now)
+        logger.info("chat %s authorized by owner %s", chat_id, by_user_id)
+
+    async def revoke(self, chat_id: int, by_user_id: int) -> bool:
+        """Revoke a chat; return False if it was not authorized."""
+        now = self._context.clock()
+        async with self._context.sessions.begin() as session:
+            chat = await chats.get(session, chat_id)
+            if chat is None or not chat.authorized:
+                return False
+            await chats.revoke(session, chat, by_user_id, now)
+        logger.info("chat %s revoked by owner %s", chat_id, by_user_id)
+        return True
+
+    async def language_of(self, chat_id: int) -> str:
+        async with self._context.sessions() as session:
+            chat = await chats.get(session, chat_id)
+        return chat.language if chat else "fa"
+
+    async def list_chats(self) -> list[ChatSummary]:
+        async with self._context.sessions() as session:
+            known = await chats.list_known(session)
+            linked = {account.chat_id for account in await accounts.all_accounts(session)}
+        return [ChatSummary(chat.id, chat.type, chat.title, chat.authorized, chat.id in linked) for chat in known]
