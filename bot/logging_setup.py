@@ -43,12 +43,40 @@ class SecretRedactor(logging.Filter):
         return True
 
 
+class UpdatePayloadFilter(logging.Filter):
+    """Replace the whole updates that python-telegram-bot logs at DEBUG with their ids.
+
+    An update may carry a HostIran token (a `/connect` message) before any handler has seen it,
+    so its content cannot be redacted by value; only ids reach the log.
+    """
+
+    PROCESSING = "Processing update %s"
+    DROPPING = "Dropping pending update: %s"
+    RETURNED = "Call to Bot API endpoint `%s` finished with return value `%s`"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg in (self.PROCESSING, self.DROPPING) and record.args:
+            record.args = (_update_id(record.args[0]),)
+        elif record.msg == self.RETURNED and isinstance(record.args, tuple) and len(record.args) == 2:
+            endpoint, result = record.args
+            if endpoint == "getUpdates" and isinstance(result, list):
+                ids = [item.get("update_id") for item in result if isinstance(item, dict)]
+                record.args = (endpoint, f"{len(ids)} updates {ids}")
+        return True
+
+
+def _update_id(update: object) -> str:
+    update_id = getattr(update, "update_id", None)
+    return f"<update {update_id}>" if update_id is not None else f"<{type(update).__name__}>"
+
+
 redactor = SecretRedactor()
 
 
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(UpdatePayloadFilter())
     handler.addFilter(redactor)
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.logging_setup import redactor
 from bot.hostiran import Credit, HostIranClient, normalize_base_url
 from bot.services.context import ServiceContext
 from bot.storage import accounts, connect
@@ -45,6 +46,8 @@ class AccountService:
         self._context = context
 
     def client(self, base_url: str, token: str) -> HostIranClient:
+        # Any log line that would contain the token, e.g. in an exception, shows [REDACTED] instead.
+        redactor.add(token)
         return HostIranClient(base_url, token, self._context.http)
 
     async def check_and_link(self, chat_id: int, base_url: str, token: str, linked_by: int) -> Credit:
