@@ -21,7 +21,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.handlers import account, connect, errors, owners, servers, start
+from bot.handlers import account, audit, connect, errors, owners, policy, servers, start
 from bot.handlers.common import Services
 from bot.hostiran import create_http_client
 from bot.services.access import AccessService
@@ -35,8 +35,8 @@ from bot.views.catalog import text
 
 logger = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("start", "help", "credit", "invoices", "vms", "connect", "disconnect", "cancel")
-GROUP_COMMANDS = ("help", "credit", "invoices", "vms", "connect", "disconnect")
+PRIVATE_COMMANDS = ("start", "help", "credit", "invoices", "vms", "audit", "connect", "disconnect", "cancel")
+GROUP_COMMANDS = ("help", "credit", "invoices", "vms", "audit", "policy", "connect", "disconnect")
 OWNER_COMMANDS = ("allow", "revoke", "chats")
 # Commands ignore edited messages: editing an old /vms must not send a new reply.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -93,6 +93,8 @@ def register_handlers(application: Application) -> None:
         ("credit", account.credit),
         ("invoices", account.invoices),
         ("vms", servers.list_servers),
+        ("policy", policy.show_policy),
+        ("audit", audit.show_audit),
     ]
     for name, callback in commands:
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
@@ -101,6 +103,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(servers.show_page, pattern=r"^1:p:"))
     application.add_handler(CallbackQueryHandler(servers.request_action, pattern=r"^1:a:"))
     application.add_handler(CallbackQueryHandler(servers.decide_request, pattern=r"^1:[yn]:"))
+    application.add_handler(CallbackQueryHandler(policy.set_policy, pattern=r"^1:o:"))
     application.add_handler(CallbackQueryHandler(servers.invalid_button))
     application.add_error_handler(errors.handle_error)
 
@@ -129,6 +132,8 @@ async def _on_start(application: Application) -> None:
 
 async def _on_stop(application: Application) -> None:
     services: Services = application.bot_data["services"]
+    for task in list(services.background_tasks):
+        task.cancel()
     await services.context.http.aclose()
     await application.bot_data["engine"].dispose()
     logger.info("bot stopped; database and HTTP clients closed")

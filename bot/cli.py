@@ -6,8 +6,27 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from bot.config import Settings
+    from bot.storage.crypto import TokenCipher
+
+ResultT = TypeVar("ResultT")
 
 logger = logging.getLogger(__name__)
+
+ROTATE_WITH_CONFIGURED_KEY = (
+    "TOKEN_ENCRYPTION_KEY holds one key. To rotate it, make a new key with `hostiran-bot generate-key`, "
+    "set TOKEN_ENCRYPTION_KEY=NEW_KEY,OLD_KEY, run `hostiran-bot rotate-key`, then set TOKEN_ENCRYPTION_KEY=NEW_KEY."
+)
+
+
+class StartError(Exception):
+    """Start-up cannot go on; the message is one plain line for the person running the bot."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--servers", type=int, default=None, metavar="N",
                          help="serve N generated servers instead of the provider's two samples")
     commands.add_parser("generate-key", help="print a new key for TOKEN_ENCRYPTION_KEY")
+    commands.add_parser("rotate-key", help="re-encrypt every stored HostIran token under a new key")
     arguments = parser.parse_args(argv)
 
     if arguments.command == "sandbox":
@@ -30,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(generate_key())
         return 0
-    return _run()
+    try:
+        if arguments.command == "rotate-key":
+            return _rotate_key()
+        return _run()
+    except StartError as error:
+        print(f"hostiran-bot: {error}", file=sys.stderr)
+        return 2
 
 
 def _serve_sandbox(arguments: argparse.Namespace) -> int:
@@ -47,40 +73,50 @@ def _serve_sandbox(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _fail(message: str) -> int:
-    print(f"hostiran-bot: {message}", file=sys.stderr)
-    return 2
+def _prepare() -> Settings:
+    """Read the settings, configure logging and migrate the database."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-
-def _run() -> int:
     from bot.config import SettingsError, load_settings
     from bot.logging_setup import configure_logging, redactor
+    from bot.storage.database import upgrade_schema
 
     try:
         settings = load_settings()
     except SettingsError as error:
-        return _fail(str(error))
+        raise StartError(str(error)) from None
     configure_logging(settings.log_level)
     redactor.add(settings.telegram_bot_token)
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.storage.crypto import EncryptionKeyError, TokenCipher, load_or_create_key
-    from bot.storage.database import upgrade_schema
-
     try:
         upgrade_schema(settings.database_url)
     except (SQLAlchemyError, OSError) as error:
-        return _fail(f"cannot migrate the database at DATABASE_URL: {error.__class__.__name__}: {error}")
+        raise StartError(f"cannot migrate the database at DATABASE_URL: {type(error).__name__}: {error}") from None
+    return settings
+
+
+def _load_cipher(settings: Settings) -> TokenCipher:
+    """Load the keys and check that they decrypt a stored token, so a wrong key stops the start."""
+    from bot.storage.crypto import EncryptionKeyError, TokenCipher, load_keys
+
     try:
-        key = load_or_create_key(settings.token_encryption_key, settings.data_dir)
-        cipher = TokenCipher([key])
-        asyncio.run(_check_stored_tokens(settings.database_url, cipher))
+        from bot.services.keys import first_stored_ciphertext
+
+        stored = asyncio.run(_with_sessions(settings.database_url, first_stored_ciphertext))
+        keys = load_keys(settings.token_encryption_key, settings.data_dir, may_create=stored is None)
+        cipher = TokenCipher(keys)
+        if stored is not None:
+            cipher.decrypt(stored)
     except EncryptionKeyError as error:
-        return _fail(f"TOKEN_ENCRYPTION_KEY is invalid: {error}. Set the key the tokens were stored with, "
-                     "or unset it to use the key file in the data folder.")
+        source = "TOKEN_ENCRYPTION_KEY" if settings.token_encryption_key else "the key file in the data folder"
+        raise StartError(f"{source} cannot be used: {error}. Use the key the tokens were stored with.") from None
     except OSError as error:
-        return _fail(f"cannot read or create the encryption key file in {settings.data_dir}: {error.strerror}")
+        raise StartError(f"cannot read or create the key file in {settings.data_dir}: {error.strerror}") from None
+    return cipher
+
+
+def _run() -> int:
+    settings = _prepare()
+    cipher = _load_cipher(settings)
 
     from bot.app import ALLOWED_UPDATES, build_application
 
@@ -90,19 +126,62 @@ def _run() -> int:
     return 0
 
 
-async def _check_stored_tokens(database_url: str, cipher: object) -> None:
-    """Decrypt one stored token, so a wrong key stops the bot at start rather than at the first command."""
-    from bot.storage import accounts
+def _rotate_key() -> int:
+    from bot.storage.crypto import (
+        EncryptionKeyError,
+        TokenCipher,
+        generate_key,
+        key_file,
+        parse_keys,
+        write_key_file,
+    )
+
+    settings = _prepare()
+    if settings.token_encryption_key:
+        keys = parse_keys(settings.token_encryption_key)
+        if len(keys) < 2:
+            raise StartError(ROTATE_WITH_CONFIGURED_KEY)
+        try:
+            count = asyncio.run(_rotate(settings.database_url, TokenCipher(keys)))
+        except EncryptionKeyError as error:
+            raise StartError(f"nothing was changed: {error}. Check the keys in TOKEN_ENCRYPTION_KEY.") from None
+        print(f"Re-encrypted {count} stored tokens under the first key. "
+              "TOKEN_ENCRYPTION_KEY can now be set to the first key alone.")
+        return 0
+    path = key_file(settings.data_dir)
+    if not path.exists():
+        raise StartError(f"the key file {path} is missing; there is no key to rotate")
+    old_keys = parse_keys(path.read_text(encoding="ascii"))
+    keys = [generate_key(), *old_keys]
+    # The file holds the new and the old keys while tokens are re-encrypted, so a crash at any
+    # point leaves every token readable.
+    write_key_file(path, keys)
+    try:
+        count = asyncio.run(_rotate(settings.database_url, TokenCipher(keys)))
+    except EncryptionKeyError as error:
+        write_key_file(path, old_keys)
+        raise StartError(f"nothing was changed: {error}. The key file was restored.") from None
+    write_key_file(path, keys[:1])
+    print(f"Re-encrypted {count} stored tokens under a new key, now the only key in {path}.")
+    return 0
+
+
+async def _with_sessions(database_url: str,
+                         work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[ResultT]]) -> ResultT:
+    """Run `work` with a session factory on a short-lived engine, outside the bot's event loop."""
     from bot.storage.database import create_engine, create_session_factory
 
     engine = create_engine(database_url)
     try:
-        async with create_session_factory(engine)() as session:
-            stored = await accounts.all_accounts(session)
-        if stored:
-            cipher.decrypt(stored[0].token_ciphertext)  # type: ignore[attr-defined]
+        return await work(create_session_factory(engine))
     finally:
         await engine.dispose()
+
+
+async def _rotate(database_url: str, cipher: TokenCipher) -> int:
+    from bot.services.keys import rotate_tokens
+
+    return await _with_sessions(database_url, lambda sessions: rotate_tokens(sessions, cipher))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ SETTING_HINTS = {
     "TELEGRAM_API_FILE_URL": "use an http(s) URL such as https://api.telegram.org/file/bot",
     "TOKEN_ENCRYPTION_KEY": "use a key made by `hostiran-bot generate-key`, or unset it to keep one in the data folder",
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
-    "ACTION_REQUEST_TTL_SECONDS": "use a whole number of seconds between 10 and 3600",
+    "ACTION_REQUEST_TTL_SECONDS": "use a whole number of seconds between 5 and 3600",
     "HOSTIRAN_TIMEOUT_SECONDS": "use a number of seconds between 1 and 120",
 }
 
@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"
     token_encryption_key: str | None = Field(default=None, repr=False)
     log_level: str = "INFO"
-    action_request_ttl_seconds: int = Field(default=60, ge=10, le=3600)
+    action_request_ttl_seconds: int = Field(default=60, ge=5, le=3600)
     hostiran_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
 
     @field_validator("bot_owner_ids", mode="before")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Services:
     actions: ActionService
     # (chat id, user id) -> (monotonic time, status): a short cache of getChatMember answers
     member_statuses: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
+    # Follow-up reads after actions; cancelled when the bot stops.
+    background_tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.handlers.common import (
@@ -19,7 +21,7 @@ from bot.handlers.common import (
     send_text,
     services,
 )
-from bot.hostiran import HostIranError, Server
+from bot.hostiran import HostIranClient, HostIranError, Server
 from bot.services.access import may_act
 from bot.services.actions import Decision
 from bot.storage.models import ActionRequest, Chat
@@ -27,9 +29,14 @@ from bot.views.account import Screen, servers_screen
 from bot.views import callbacks
 from bot.views.catalog import text
 from bot.views.errors import hostiran_error_text
+from bot.views.format import format_date
+from bot.views.labels import power_label
 from bot.views.requests import outcome_screen, prompt_screen, refusal_screen, running_screen
 
 logger = logging.getLogger(__name__)
+
+# Seconds after a successful POST at which the server is read again to show its new power state.
+FOLLOW_UP_OFFSETS_SECONDS = (3.0, 10.0, 30.0, 60.0)
 
 
 async def list_servers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -155,9 +162,53 @@ async def _run(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, r
         await edit(update, outcome_screen(locale, request, "failed", now=services(context).context.clock()))
         return
     outcome = await actions.run(account.client, request)
-    await edit(update, outcome_screen(locale, request, outcome.kind, now=services(context).context.clock(),
-                                      server=outcome.server, show_state=outcome.show_state,
-                                      error=outcome.error, detail=outcome.detail))
+    screen = outcome_screen(locale, request, outcome.kind, now=services(context).context.clock(),
+                            server=outcome.server, show_state=outcome.show_state,
+                            error=outcome.error, detail=outcome.detail)
+    await edit(update, screen)
+    if outcome.kind == "done" and outcome.server is not None and request.message_id is not None:
+        task = asyncio.create_task(_follow_up(context, chat, request, account.client, outcome.server.power_status,
+                                              screen.text))
+        background = services(context).background_tasks
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+
+async def _follow_up(context: ContextTypes.DEFAULT_TYPE, chat: Chat, request: ActionRequest,
+                     client: HostIranClient, power_before: str, result_text: str) -> None:
+    """Re-read the server a few times after a successful POST and show when its power state changes."""
+    locale = locale_of(chat)
+    clock = services(context).context.clock
+    elapsed = 0.0
+    power = power_before
+    for offset in FOLLOW_UP_OFFSETS_SECONDS:
+        await asyncio.sleep(offset - elapsed)
+        elapsed = offset
+        try:
+            server = await client.get_server(request.vm_id)
+        except HostIranError as error:
+            logger.info("follow-up read of vm %s for request %s failed: %s", request.vm_id, request.id, error)
+            continue
+        if server is None:
+            return
+        power = server.power_status
+        if power != power_before:
+            line = text(locale.language, "request.followup_changed", power=power_label(locale.language, power),
+                        time=format_date(clock(), locale.language))
+            await _append_line(context, chat.id, request, result_text, line)
+            return
+    line = text(locale.language, "request.followup_unchanged", power=power_label(locale.language, power),
+                time=format_date(clock(), locale.language))
+    await _append_line(context, chat.id, request, result_text, line)
+
+
+async def _append_line(context: ContextTypes.DEFAULT_TYPE, chat_id: int, request: ActionRequest,
+                       result_text: str, line: str) -> None:
+    try:
+        await context.bot.edit_message_text(f"{result_text}\n{line}", chat_id=chat_id,
+                                            message_id=request.message_id)
+    except TelegramError as error:
+        logger.info("follow-up edit of request %s in chat %s failed: %s", request.id, chat_id, error)
 
 
 async def invalid_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -750,10 +750,10 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
         if response is None:
             self.close_connection = True
             return
-        # Record the status first, so that a client that reads the log after the response finds it there.
+        # Record and log the status first, so that a client that reads either after the response finds it.
         sandbox._record_status(entry, response.status)
-        self._send(response)
         logger.info("%s %s -> %d", self.command, path, response.status)
+        self._send(response)
 
     def _build_response_under_fault(
         self,

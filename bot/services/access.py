@@ -81,6 +81,15 @@ class AccessService:
         logger.info("chat %s revoked by owner %s", chat_id, by_user_id)
         return True
 
+    async def set_policy(self, chat_id: int, policy: str, by_user_id: int) -> None:
+        if policy not in POLICIES:
+            raise ValueError(f"unknown action policy {policy!r}")
+        async with self._context.sessions.begin() as session:
+            chat = await chats.get(session, chat_id)
+            if chat is not None:
+                chat.action_policy = policy
+        logger.info("action policy of chat %s set to %s by user %s", chat_id, policy, by_user_id)
+
     async def language_of(self, chat_id: int) -> str:
         async with self._context.sessions() as session:
             chat = await chats.get(session, chat_id)

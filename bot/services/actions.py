@@ -46,7 +46,7 @@ class Outcome:
     """How a request ended: `kind` is one of the outcome names the views know."""
 
     kind: str
-    server: Server | None = None
+    server: Server | None = None  # fresh state where shown; for "done", the state before the POST
     show_state: bool = False
     error: HostIranError | None = None
     detail: str | None = None
@@ -166,7 +166,12 @@ class ActionService:
                                       Outcome("rejected", error=error, detail=error.detail), error.detail or str(error))
         except HostIranError as error:
             return await self._finish(request, repository.FAILED, Outcome("failed", error=error), str(error))
-        return await self._finish(request, repository.DONE, Outcome("done"), None)
+        return await self._finish(request, repository.DONE, Outcome("done", server), None)
+
+    async def recent(self, chat_id: int, limit: int = 20) -> list[ActionRequest]:
+        """Return the chat's latest requests, newest first: the audit log, which is never pruned."""
+        async with self._context.sessions() as session:
+            return await repository.recent_for_chat(session, chat_id, limit)
 
     async def abandon(self, request: ActionRequest, reason: str) -> None:
         """Finish a confirmed request as failed without sending anything, e.g. when its account is gone."""

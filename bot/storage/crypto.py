@@ -50,17 +50,41 @@ def generate_key() -> str:
     return Fernet.generate_key().decode("ascii")
 
 
-def load_or_create_key(configured_key: str | None, data_dir: Path) -> str:
-    """Return the configured key, or the one in `data_dir`, creating it (mode 0600) on first start."""
-    if configured_key:
-        return configured_key.strip()
-    path = data_dir / KEY_FILE_NAME
-    if path.exists():
-        return path.read_text(encoding="ascii").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = generate_key()
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def parse_keys(text: str) -> list[str]:
+    """Split a key list: commas or new lines, newest key first."""
+    return [key.strip() for key in text.replace("\n", ",").split(",") if key.strip()]
+
+
+def key_file(data_dir: Path) -> Path:
+    return data_dir / KEY_FILE_NAME
+
+
+def write_key_file(path: Path, keys: list[str]) -> None:
+    """Write the keys, newest first, readable by the owner only, replacing the file atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(key + "\n")
+        file.write("\n".join(keys) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+def load_keys(configured: str | None, data_dir: Path, *, may_create: bool) -> list[str]:
+    """Return the configured keys, or those in the data folder's key file.
+
+    The file is created with a new key (mode 0600) only when `may_create` is true, that is
+    when no token is stored yet: a new key could not read tokens stored under a lost one.
+    """
+    if configured:
+        return parse_keys(configured)
+    path = key_file(data_dir)
+    if path.exists():
+        return parse_keys(path.read_text(encoding="ascii"))
+    if not may_create:
+        raise EncryptionKeyError(f"the key file {path} is missing but the database holds encrypted tokens")
+    key = generate_key()
+    write_key_file(path, [key])
     logger.info("generated a new token encryption key in %s", path)
-    return key
+    return [key]

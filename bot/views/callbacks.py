@@ -48,7 +48,17 @@ class ShowServerPage:
     page: int
 
 
-CallbackData = RequestAction | ConfirmRequest | CancelRequest | ShowServerPage
+@dataclass(frozen=True)
+class SetPolicy:
+    """A press on one of `/policy`'s buttons: who may run server actions in the chat."""
+
+    policy: str
+
+
+POLICY_CODES = {"admins": "a", "members": "m", "owners": "o"}
+POLICIES_BY_CODE = {code: policy for policy, code in POLICY_CODES.items()}
+
+CallbackData = RequestAction | ConfirmRequest | CancelRequest | ShowServerPage | SetPolicy
 
 
 def action_key(action: str) -> str:
@@ -76,6 +86,8 @@ def encode(data: CallbackData) -> str:
             encoded = f"{VERSION}:n:{request_id}"
         case ShowServerPage(page):
             encoded = f"{VERSION}:p:{page}"
+        case SetPolicy(policy):
+            encoded = f"{VERSION}:o:{POLICY_CODES[policy]}"
         case _:
             raise TypeError(f"not callback data: {data!r}")
     if len(encoded.encode("ascii")) > MAX_BYTES:
@@ -97,4 +109,6 @@ def decode(data: str | None) -> CallbackData:
         return ConfirmRequest(fields[0]) if kind == "y" else CancelRequest(fields[0])
     if kind == "p" and len(fields) == 1 and PAGE_PATTERN.match(fields[0]):
         return ShowServerPage(int(fields[0]))
+    if kind == "o" and len(fields) == 1 and fields[0] in POLICIES_BY_CODE:
+        return SetPolicy(POLICIES_BY_CODE[fields[0]])
     raise InvalidCallbackData(f"malformed callback data of kind {kind!r}")

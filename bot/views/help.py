@@ -15,7 +15,9 @@ def help_screen(language: str, *, private: bool, owner: bool, include_intro: boo
     """List the commands this person can use in this chat."""
     lines = [text(language, "start"), ""] if include_intro else []
     lines.append(text(language, "help.title"))
-    lines += [text(language, key) for key in ("help.credit", "help.invoices", "help.vms")]
+    lines += [text(language, key) for key in ("help.credit", "help.invoices", "help.vms", "help.audit")]
+    if not private:
+        lines.append(text(language, "help.policy"))
     lines.append(text(language, "help.connect_private" if private else "help.connect_group"))
     lines.append(text(language, "help.disconnect"))
     if private:
@@ -25,7 +27,7 @@ def help_screen(language: str, *, private: bool, owner: bool, include_intro: boo
         lines += ["", text(language, "help.group_hint")]
     if owner:
         lines += ["", text(language, "help.owner_title")]
-        lines += [text(language, key) for key in ("help.allow", "help.revoke", "help.chats")]
+        lines += [text(language, key) for key in ("help.allow", "help.revoke", "help.chats", "help.audit_owner")]
     return Screen("\n".join(lines))
 
 

@@ -1,0 +1,63 @@
+"""`/policy`: who may run server actions in a group, changed with inline buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import answer, authorized_chat, display_name, edit, is_chat_admin, reply, send_text, services
+from bot.views import callbacks
+from bot.views.account import Screen
+from bot.views.audit import policy_screen
+from bot.views.catalog import text
+from bot.views.format import escape, isolate
+
+logger = logging.getLogger(__name__)
+
+
+async def show_policy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = await authorized_chat(update, context)
+    if chat is None or update.effective_chat is None or update.effective_user is None:
+        return
+    if chat.type == ChatType.PRIVATE:
+        await send_text(update, text(chat.language, "policy.private_only_group"))
+        return
+    if not await _may_change(context, update):
+        await send_text(update, text(chat.language, "policy.admins_only"))
+        return
+    await reply(update, policy_screen(chat.language, chat.action_policy))
+
+
+async def set_policy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = await authorized_chat(update, context)
+    query, user = update.callback_query, update.effective_user
+    if chat is None or query is None or user is None:
+        return
+    try:
+        data = callbacks.decode(query.data)
+    except callbacks.InvalidCallbackData as error:
+        logger.warning("policy button from user %s in chat %s refused: %s", user.id, chat.id, error)
+        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+        return
+    if not isinstance(data, callbacks.SetPolicy) or chat.type == ChatType.PRIVATE:
+        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+        return
+    if not await _may_change(context, update):
+        logger.info("user %s may not change the policy of chat %s", user.id, chat.id)
+        await answer(update, text(chat.language, "policy.admins_only"), alert=True)
+        return
+    await answer(update)
+    await services(context).access.set_policy(chat.id, data.policy, user.id)
+    current = text(chat.language, f"policy.{data.policy}")
+    await edit(update, Screen(text(chat.language, "policy.changed", current=current,
+                                   name=isolate(escape(display_name(user))))))
+
+
+async def _may_change(context: ContextTypes.DEFAULT_TYPE, update: Update) -> bool:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return False
+    return services(context).context.is_owner(user.id) or await is_chat_admin(context, chat, user.id)
