@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 import httpx
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -18,7 +19,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.handlers import account, audit, connect, errors, owners, policy, servers, start
@@ -56,10 +57,15 @@ def build_application(settings: Settings, cipher: TokenCipher, *, request: BaseR
         .post_init(_on_start)
         .post_shutdown(_on_stop)
     )
+    if settings.telegram_proxy_url and request is None:
+        # .proxy() covers sent requests only; getUpdates has a request object of its own.
+        builder = builder.proxy(settings.telegram_proxy_url).get_updates_proxy(settings.telegram_proxy_url)
     if request is not None:
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
+    builder = builder.rate_limiter(AIORateLimiter(
+        group_max_rate=settings.telegram_group_messages_per_minute, group_time_period=60, max_retries=3))
     application = builder.build()
 
     engine = create_engine(settings.database_url)
@@ -67,7 +73,8 @@ def build_application(settings: Settings, cipher: TokenCipher, *, request: BaseR
         settings=settings,
         sessions=create_session_factory(engine),
         cipher=cipher,
-        http=create_http_client(settings.hostiran_timeout_seconds, transport=hostiran_transport),
+        http=create_http_client(settings.hostiran_timeout_seconds, proxy=settings.hostiran_proxy_url,
+                                transport=hostiran_transport),
     )
     application.bot_data["engine"] = engine
     application.bot_data["services"] = Services(
@@ -106,6 +113,13 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(policy.set_policy, pattern=r"^1:o:"))
     application.add_handler(CallbackQueryHandler(servers.invalid_button))
     application.add_error_handler(errors.handle_error)
+
+
+def build_check_bot(settings: Settings) -> Bot:
+    """Build a plain `Bot` on the configured route to Telegram, for start-up waits and `check`."""
+    request = HTTPXRequest(proxy=settings.telegram_proxy_url, connect_timeout=10, read_timeout=10)
+    return Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
+               base_file_url=settings.telegram_api_file_url, request=request)
 
 
 def _command_list(names: tuple[str, ...], language: str) -> list[BotCommand]:

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
                          help="serve N generated servers instead of the provider's two samples")
     commands.add_parser("generate-key", help="print a new key for TOKEN_ENCRYPTION_KEY")
     commands.add_parser("rotate-key", help="re-encrypt every stored HostIran token under a new key")
+    commands.add_parser("check", help="check settings, database, Telegram and every linked account")
     arguments = parser.parse_args(argv)
 
     if arguments.command == "sandbox":
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "rotate-key":
             return _rotate_key()
+        if arguments.command == "check":
+            return _check()
         return _run()
     except StartError as error:
         print(f"hostiran-bot: {error}", file=sys.stderr)
@@ -118,12 +121,40 @@ def _run() -> int:
     settings = _prepare()
     cipher = _load_cipher(settings)
 
-    from bot.app import ALLOWED_UPDATES, build_application
+    from telegram.error import InvalidToken
 
+    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.diagnostics import wait_for_telegram
+
+    try:
+        asyncio.run(wait_for_telegram(settings))
+    except InvalidToken:
+        raise StartError("Telegram rejected TELEGRAM_BOT_TOKEN: copy the token from @BotFather again") from None
+    except KeyboardInterrupt:
+        return 130
     application = build_application(settings, cipher)
     logger.info("starting long polling against %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
     return 0
+
+
+def _check() -> int:
+    from bot.config import SettingsError, load_settings
+    from bot.diagnostics import run_checks
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"FAIL  settings: {error}")
+        return 1
+    from bot.logging_setup import configure_logging, redactor
+
+    configure_logging("ERROR")
+    redactor.add(settings.telegram_bot_token)
+    results = asyncio.run(run_checks(settings))
+    for result in results:
+        print(result.line())
+    return 0 if all(result.ok for result in results) else 1
 
 
 def _rotate_key() -> int:

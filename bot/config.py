@@ -22,7 +22,12 @@ SETTING_HINTS = {
     "LOG_LEVEL": "use DEBUG, INFO, WARNING or ERROR",
     "ACTION_REQUEST_TTL_SECONDS": "use a whole number of seconds between 5 and 3600",
     "HOSTIRAN_TIMEOUT_SECONDS": "use a number of seconds between 1 and 120",
+    "TELEGRAM_PROXY_URL": "use a proxy URL such as socks5://127.0.0.1:1080 or http://127.0.0.1:3128",
+    "HOSTIRAN_PROXY_URL": "use a proxy URL such as http://127.0.0.1:3128, or leave it unset",
+    "TELEGRAM_GROUP_MESSAGES_PER_MINUTE": "use a whole number of messages between 1 and 10000",
 }
+
+PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
 
 
 class SettingsError(Exception):
@@ -43,6 +48,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     action_request_ttl_seconds: int = Field(default=60, ge=5, le=3600)
     hostiran_timeout_seconds: float = Field(default=15.0, ge=1, le=120)
+    telegram_proxy_url: str | None = Field(default=None, repr=False)
+    hostiran_proxy_url: str | None = Field(default=None, repr=False)
+    # Telegram allows a bot about 20 messages a minute in one group.
+    telegram_group_messages_per_minute: int = Field(default=20, ge=1, le=10000)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod
@@ -70,6 +79,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value
+
+    @field_validator("telegram_proxy_url", "hostiran_proxy_url")
+    @classmethod
+    def _check_proxy_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(PROXY_SCHEMES):
+            raise ValueError("the scheme must be http, https, socks5 or socks5h")
+        return value.strip()
 
     @field_validator("log_level")
     @classmethod

@@ -21,6 +21,7 @@ from bot.storage.models import Chat
 from bot.views.account import Screen
 from bot.views.catalog import text
 from bot.views.labels import Locale
+from bot.views.messages import split_text
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +81,14 @@ async def authorized_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def reply(update: Update, screen: Screen) -> Message | None:
+    """Send a screen as a reply; text over Telegram's limit goes out in parts, the keyboard on the last."""
     message = update.effective_message
     if message is None:
         return None
-    return await message.reply_text(screen.text, reply_markup=screen.keyboard)
+    parts = split_text(screen.text)
+    for part in parts[:-1]:
+        await message.reply_text(part)
+    return await message.reply_text(parts[-1], reply_markup=screen.keyboard)
 
 
 async def answer(update: Update, message: str | None = None, *, alert: bool = False) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
 from telegram.error import BadRequest, Conflict, NetworkError, TelegramError
@@ -12,10 +13,13 @@ from bot.views.catalog import text
 
 logger = logging.getLogger(__name__)
 
+CONFLICT_LOG_INTERVAL_SECONDS = 60.0
+_last_conflict_log = {"at": float("-inf"), "suppressed": 0}
+
 async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if isinstance(error, Conflict):
-        logger.error("another process is polling with this bot token (409 Conflict); stop the other one")
+        _log_conflict()
         return
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest) and not isinstance(update, Update):
         logger.warning("Telegram request failed: %s", error)
@@ -42,3 +46,15 @@ async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
             await update.effective_chat.send_message(text(language, "error.internal"))
     except TelegramError as reply_error:
         logger.warning("could not report the failure of update %s to chat %s: %s", update_id, chat_id, reply_error)
+
+
+def _log_conflict() -> None:
+    """Log Telegram's 409 Conflict at most once a minute, with the number of repeats in between."""
+    now = time.monotonic()
+    if now - _last_conflict_log["at"] < CONFLICT_LOG_INTERVAL_SECONDS:
+        _last_conflict_log["suppressed"] += 1
+        return
+    repeats = _last_conflict_log["suppressed"]
+    logger.error("another process is polling Telegram with this bot token (409 Conflict): updates are split "
+                 "between them; stop the other process%s", f" ({repeats} repeats not logged)" if repeats else "")
+    _last_conflict_log.update(at=now, suppressed=0)
