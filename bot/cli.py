@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--token", default="sandbox-token", help="API token the sandbox accepts (default sandbox-token)")
     sandbox.add_argument("--servers", type=int, default=None, metavar="N",
                          help="serve N generated servers instead of the provider's two samples")
+    sandbox.add_argument("--fault", action="append", default=[], metavar="ENDPOINT:KEY=VALUE[,...]",
+                         help="make an endpoint (credit, invoice, cloud, action) misbehave, e.g. "
+                              "credit:status=503,times=2 or action:delay=20 or invoice:preset=html; "
+                              "presets: provider-sample, html, not-json, wrong-shape; repeatable")
     commands.add_parser("generate-key", help="print a new key for TOKEN_ENCRYPTION_KEY")
     commands.add_parser("rotate-key", help="re-encrypt every stored HostIran token under a new key")
     commands.add_parser("check", help="check settings, database, Telegram and every linked account")
@@ -64,11 +68,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve_sandbox(arguments: argparse.Namespace) -> int:
     from bot.logging_setup import configure_logging
-    from bot.sandbox.server import serve
+    from bot.sandbox.server import parse_fault_flag, serve
 
     configure_logging("INFO")
     try:
-        serve(arguments.host, arguments.port, arguments.token, arguments.servers)
+        faults = [parse_fault_flag(flag) for flag in arguments.fault]
+    except ValueError as error:
+        print(f"hostiran-bot sandbox: invalid --fault: {error}", file=sys.stderr)
+        return 2
+    try:
+        serve(arguments.host, arguments.port, arguments.token, arguments.servers, faults)
     except OSError as error:
         print(f"hostiran-bot sandbox: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}",
               file=sys.stderr)

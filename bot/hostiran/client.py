@@ -7,11 +7,11 @@ import json
 import logging
 import random
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from bot.hostiran.errors import (
     ActionOutcomeUnknownError,
@@ -33,7 +33,6 @@ MAX_PER_PAGE = 100
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 MAX_RETRY_AFTER_SECONDS = 30.0
 
-ModelT = TypeVar("ModelT")
 
 
 def normalize_base_url(text: str) -> str:
@@ -100,14 +99,13 @@ class HostIranClient:
         return f"HostIranClient({self.base_url!r})"
 
     async def get_credit(self) -> Credit:
-        return self._parse(await self._get("/v1/credit"), Credit, "credit")
+        return parse_credit(await self._get("/v1/credit"))
 
     async def list_invoices(self) -> list[Invoice]:
-        return self._parse(await self._get("/v1/invoice"), list[Invoice], "invoice")
+        return parse_invoices(await self._get("/v1/invoice"))
 
     async def list_servers_page(self, page: int = 1, per_page: int = MAX_PER_PAGE) -> ServerPage:
-        body = await self._get("/v1/cloud", params={"perPage": per_page, "page": page})
-        return self._parse(body, ServerPage, "cloud")
+        return parse_server_page(await self._get("/v1/cloud", params={"perPage": per_page, "page": page}))
 
     async def list_servers(self) -> list[Server]:
         """Return every server: the first page, then all later pages concurrently."""
@@ -212,18 +210,29 @@ class HostIranClient:
             return TimedOutError(f"{host} did not answer in time ({type(error).__name__})")
         return UnreachableError(f"cannot connect to {host} ({type(error).__name__})")
 
-    @staticmethod
-    def _parse(body: Any, model: type[ModelT] | Any, endpoint: str) -> ModelT:
-        try:
-            if isinstance(model, type) and issubclass(model, BaseModel):
-                return model.model_validate(body)  # type: ignore[return-value]
-            return TypeAdapter(model).validate_python(body)
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "the body"
-            raise MalformedResponseError(
-                f"the {endpoint} answer is not of the documented shape: {where}: {first['msg']}"
-            ) from None
+
+def _parse(body: Any, model: Any, endpoint: str) -> Any:
+    """Validate a decoded JSON body; any mismatch becomes `MalformedResponseError` naming the field."""
+    try:
+        return TypeAdapter(model).validate_python(body)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the body"
+        raise MalformedResponseError(
+            f"the {endpoint} answer is not of the documented shape: {where}: {first['msg']}"
+        ) from None
+
+
+def parse_credit(body: Any) -> Credit:
+    return _parse(body, Credit, "credit")
+
+
+def parse_invoices(body: Any) -> list[Invoice]:
+    return _parse(body, list[Invoice], "invoice")
+
+
+def parse_server_page(body: Any) -> ServerPage:
+    return _parse(body, ServerPage, "cloud")
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -253,4 +262,7 @@ def _error_detail(response: httpx.Response) -> str | None:
     return None
 
 
-__all__: Sequence[str] = ["HostIranClient", "create_http_client", "normalize_base_url"]
+__all__: Sequence[str] = [
+    "HostIranClient", "create_http_client", "normalize_base_url", "parse_credit", "parse_invoices",
+    "parse_server_page",
+]

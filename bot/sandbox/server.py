@@ -862,13 +862,57 @@ class _SandboxRequestHandler(BaseHTTPRequestHandler):
         """Silence the base class, which prints to stderr."""
 
 
-def serve(host: str, port: int, token: str, server_count: int | None) -> None:
+# Ready-made misbehaviours for `--fault ENDPOINT:preset=NAME`, as a proxy or a broken API answers.
+FAULT_PRESETS: dict[str, dict[str, Any]] = {
+    # The provider's own credit sample: a stray ";" makes it invalid JSON.
+    "provider-sample": {"status": 200, "content_type": "application/json",
+                        "body": '{\n"credit": 500000;\n"currency": "IRR"\n}'},
+    "html": {"status": 502, "content_type": "text/html",
+             "body": "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"},
+    "not-json": {"status": 200, "content_type": "text/plain", "body": "OK"},
+    "wrong-shape": {"status": 200, "content_type": "application/json", "body": '{"result": {"items": null}}'},
+}
+
+
+def parse_fault_flag(text: str) -> tuple[str, dict[str, Any]]:
+    """Parse `ENDPOINT:KEY=VALUE[,KEY=VALUE...]` into an endpoint and fault options.
+
+    Values are read as JSON where they parse (numbers, true, false), otherwise as text;
+    `preset=NAME` expands to one of FAULT_PRESETS. Raises ValueError with the reason.
+    """
+    endpoint, separator, rest = text.partition(":")
+    if not separator or not rest:
+        raise ValueError(f"expected ENDPOINT:KEY=VALUE, got {text!r}")
+    options: dict[str, Any] = {}
+    for pair in rest.split(","):
+        key, equals, value = pair.partition("=")
+        if not equals:
+            raise ValueError(f"expected KEY=VALUE, got {pair!r}")
+        key = key.strip()
+        if key == "preset":
+            if value not in FAULT_PRESETS:
+                raise ValueError(f"unknown preset {value!r}; expected one of {', '.join(FAULT_PRESETS)}")
+            options.update(FAULT_PRESETS[value])
+            continue
+        try:
+            options[key] = json.loads(value)
+        except ValueError:
+            options[key] = value
+    Fault.from_options(endpoint, options)
+    return endpoint, options
+
+
+def serve(host: str, port: int, token: str, server_count: int | None,
+          faults: list[tuple[str, dict[str, Any]]] | None = None) -> None:
     """Run a sandbox in the foreground until SIGINT (KeyboardInterrupt) or SIGTERM, then stop it.
 
     SIGTERM is only handled when this runs in the main thread, because Python installs
     signal handlers only there.
     """
     sandbox = SandboxServer(host=host, port=port, token=token, server_count=server_count)
+    for endpoint, options in faults or []:
+        sandbox.set_fault(endpoint, **options)
+        logger.info("sandbox fault on %s: %s", endpoint, ", ".join(f"{key}={value!r}" for key, value in options.items()))
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous_handler = signal.signal(signal.SIGTERM, _raise_stop_requested) if in_main_thread else None
     try:
