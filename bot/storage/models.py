@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text, TypeDecorator, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -45,6 +45,8 @@ class Chat(Base):
     language: Mapped[str] = mapped_column(String(2), default="fa")
     money_unit: Mapped[str] = mapped_column(String(8), default="toman")
     action_policy: Mapped[str] = mapped_column(String(8), default="admins")
+    # Replies in a group are sent without a notification sound.
+    silent: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Time of the last "this chat is not authorized" reply, to send at most one a minute.
     unauthorized_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -112,3 +114,14 @@ class ConnectDialog(Base):
     step: Mapped[str] = mapped_column(String(16))  # "base_url" or "token"
     base_url: Mapped[str | None] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ServerListView(Base):
+    """The name filter of a `/vms NAME` list message, so its page and filter buttons keep it."""
+
+    __tablename__ = "server_list_views"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name_query: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
