@@ -90,6 +90,28 @@ class AccessService:
                 chat.action_policy = policy
         logger.info("action policy of chat %s set to %s by user %s", chat_id, policy, by_user_id)
 
+    async def update_settings(self, chat_id: int, by_user_id: int, *, language: str | None = None,
+                              money_unit: str | None = None, silent: bool | None = None) -> None:
+        """Change the chat's reading preferences; only the given ones change."""
+        if language not in (None, "fa", "en") or money_unit not in (None, "toman", "rial"):
+            raise ValueError(f"invalid settings: language={language!r} money_unit={money_unit!r}")
+        async with self._context.sessions.begin() as session:
+            chat = await chats.get(session, chat_id)
+            if chat is None:
+                return
+            if language is not None:
+                chat.language = language
+            if money_unit is not None:
+                chat.money_unit = money_unit
+            if silent is not None:
+                chat.silent = silent
+        logger.info("settings of chat %s changed by user %s: language=%s money_unit=%s silent=%s",
+                    chat_id, by_user_id, language, money_unit, silent)
+
+    async def known_chat(self, chat_id: int) -> Chat | None:
+        async with self._context.sessions() as session:
+            return await chats.get(session, chat_id)
+
     async def language_of(self, chat_id: int) -> str:
         async with self._context.sessions() as session:
             chat = await chats.get(session, chat_id)

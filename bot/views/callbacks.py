@@ -43,9 +43,38 @@ class CancelRequest:
     request_id: str
 
 
+FILTER_CODES = {"all": "a", "on": "n", "off": "f", "due": "d"}
+FILTERS_BY_CODE = {code: name for name, code in FILTER_CODES.items()}
+
+
 @dataclass(frozen=True)
-class ShowServerPage:
+class ShowServerList:
+    """A page of the server list under a filter; `refresh` reads the API instead of the cache."""
+
+    server_filter: str
     page: int
+    refresh: bool = False
+
+
+@dataclass(frozen=True)
+class ShowServerCard:
+    """One server's card; `server_filter` and `page` lead its back button to the same list page."""
+
+    vm_id: int
+    server_filter: str
+    page: int
+    refresh: bool = False
+
+
+SETTING_VALUES = {"l": ("fa", "en"), "u": ("t", "r"), "q": ("1", "0")}
+
+
+@dataclass(frozen=True)
+class SetSetting:
+    """A press on a `/settings` button: `key` l (language), u (money unit) or q (silent replies)."""
+
+    key: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -58,7 +87,7 @@ class SetPolicy:
 POLICY_CODES = {"admins": "a", "members": "m", "owners": "o"}
 POLICIES_BY_CODE = {code: policy for policy, code in POLICY_CODES.items()}
 
-CallbackData = RequestAction | ConfirmRequest | CancelRequest | ShowServerPage | SetPolicy
+CallbackData = RequestAction | ConfirmRequest | CancelRequest | ShowServerList | ShowServerCard | SetPolicy | SetSetting
 
 
 def action_key(action: str) -> str:
@@ -84,8 +113,12 @@ def encode(data: CallbackData) -> str:
             encoded = f"{VERSION}:y:{request_id}"
         case CancelRequest(request_id):
             encoded = f"{VERSION}:n:{request_id}"
-        case ShowServerPage(page):
-            encoded = f"{VERSION}:p:{page}"
+        case ShowServerList(server_filter, page, refresh):
+            encoded = f"{VERSION}:l:{FILTER_CODES[server_filter]}:{page}" + (":r" if refresh else "")
+        case ShowServerCard(vm_id, server_filter, page, refresh):
+            encoded = f"{VERSION}:c:{vm_id}:{FILTER_CODES[server_filter]}:{page}" + (":r" if refresh else "")
+        case SetSetting(key, value):
+            encoded = f"{VERSION}:s:{key}:{value}"
         case SetPolicy(policy):
             encoded = f"{VERSION}:o:{POLICY_CODES[policy]}"
         case _:
@@ -107,8 +140,16 @@ def decode(data: str | None) -> CallbackData:
         return RequestAction(int(fields[0]), fields[1])
     if kind in ("y", "n") and len(fields) == 1 and REQUEST_ID_PATTERN.match(fields[0]):
         return ConfirmRequest(fields[0]) if kind == "y" else CancelRequest(fields[0])
-    if kind == "p" and len(fields) == 1 and PAGE_PATTERN.match(fields[0]):
-        return ShowServerPage(int(fields[0]))
+    refresh = bool(fields) and fields[-1] == "r"
+    view_fields = fields[:-1] if refresh else fields
+    if kind == "l" and len(view_fields) == 2 and view_fields[0] in FILTERS_BY_CODE \
+            and PAGE_PATTERN.match(view_fields[1]):
+        return ShowServerList(FILTERS_BY_CODE[view_fields[0]], int(view_fields[1]), refresh)
+    if kind == "c" and len(view_fields) == 3 and ID_PATTERN.match(view_fields[0]) \
+            and view_fields[1] in FILTERS_BY_CODE and PAGE_PATTERN.match(view_fields[2]):
+        return ShowServerCard(int(view_fields[0]), FILTERS_BY_CODE[view_fields[1]], int(view_fields[2]), refresh)
+    if kind == "s" and len(fields) == 2 and fields[1] in SETTING_VALUES.get(fields[0], ()):
+        return SetSetting(fields[0], fields[1])
     if kind == "o" and len(fields) == 1 and fields[0] in POLICIES_BY_CODE:
         return SetPolicy(POLICIES_BY_CODE[fields[0]])
     raise InvalidCallbackData(f"malformed callback data of kind {kind!r}")

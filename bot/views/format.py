@@ -104,3 +104,9 @@ def format_date(moment: datetime, language: str, now: datetime | None = None, *,
     if now is not None:
         text += f" ({relative_day(moment, now, language)})"
     return text
+
+
+def format_time(moment: datetime, language: str) -> str:
+    """Format the time of day in Tehran, such as "۱۲:۰۵" or "12:05"."""
+    local = f"{moment.astimezone(TEHRAN):%H:%M}"
+    return to_persian_digits(local) if language == "fa" else local

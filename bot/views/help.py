@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.services.access import ChatSummary
-from bot.views.account import Screen
+from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.format import escape, isolate
 from bot.views.labels import shorten
@@ -15,7 +15,8 @@ def help_screen(language: str, *, private: bool, owner: bool, include_intro: boo
     """List the commands this person can use in this chat."""
     lines = [text(language, "start"), ""] if include_intro else []
     lines.append(text(language, "help.title"))
-    lines += [text(language, key) for key in ("help.credit", "help.invoices", "help.vms", "help.audit")]
+    lines += [text(language, key) for key in ("help.credit", "help.invoices", "help.invoice_card", "help.vms",
+                                               "help.vms_name", "help.audit", "help.settings")]
     if not private:
         lines.append(text(language, "help.policy"))
     lines.append(text(language, "help.connect_private" if private else "help.connect_group"))
@@ -25,6 +26,7 @@ def help_screen(language: str, *, private: bool, owner: bool, include_intro: boo
     lines.append(text(language, "help.help"))
     if not private:
         lines += ["", text(language, "help.group_hint")]
+    lines += ["", text(language, "help.inline")]
     if owner:
         lines += ["", text(language, "help.owner_title")]
         lines += [text(language, key) for key in ("help.allow", "help.revoke", "help.chats", "help.audit_owner")]

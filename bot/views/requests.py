@@ -10,7 +10,7 @@ from bot.hostiran.errors import HostIranError
 from bot.hostiran.models import Server
 from bot.storage.models import ActionRequest
 from bot.views import callbacks
-from bot.views.account import Screen
+from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.errors import hostiran_error_text
 from bot.views.format import escape, format_date, format_number, isolate
