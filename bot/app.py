@@ -16,28 +16,32 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
-from bot.handlers import account, audit, connect, errors, owners, policy, servers, start
+from bot.handlers import account, audit, connect, errors, owners, policy, servers, settings, start
 from bot.handlers.common import Services
 from bot.hostiran import create_http_client
 from bot.services.access import AccessService
 from bot.services.accounts import AccountService
 from bot.services.actions import ActionService
 from bot.services.context import ServiceContext
+from bot.services.servers import ServerListService
 from bot.storage.crypto import TokenCipher
 from bot.storage.database import create_engine, create_session_factory
 from bot.updates import PerChatUpdateProcessor
 from bot.views.catalog import text
+from bot.views.settings import menu_labels
 
 logger = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = ("start", "help", "credit", "invoices", "vms", "audit", "connect", "disconnect", "cancel")
-GROUP_COMMANDS = ("help", "credit", "invoices", "vms", "audit", "policy", "connect", "disconnect")
+PRIVATE_COMMANDS = ("start", "help", "credit", "invoices", "vms", "audit", "settings", "connect", "disconnect",
+                    "cancel")
+GROUP_COMMANDS = ("help", "credit", "invoices", "vms", "audit", "settings", "policy", "connect", "disconnect")
 OWNER_COMMANDS = ("allow", "revoke", "chats")
 # Commands ignore edited messages: editing an old /vms must not send a new reply.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -52,7 +56,8 @@ def build_application(settings: Settings, cipher: TokenCipher, *, request: BaseR
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
+                           allow_sending_without_reply=True))
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_on_start)
         .post_shutdown(_on_stop)
@@ -82,6 +87,7 @@ def build_application(settings: Settings, cipher: TokenCipher, *, request: BaseR
         access=AccessService(context),
         accounts=AccountService(context),
         actions=ActionService(context),
+        servers=ServerListService(context),
     )
     register_handlers(application)
     return application
@@ -102,12 +108,18 @@ def register_handlers(application: Application) -> None:
         ("vms", servers.list_servers),
         ("policy", policy.show_policy),
         ("audit", audit.show_audit),
+        ("settings", settings.show_settings),
     ]
     for name, callback in commands:
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
     application.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & filters.Text(menu_labels()) & NEW_MESSAGES, settings.menu_button))
+    application.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & NEW_MESSAGES, connect.dialog_message))
-    application.add_handler(CallbackQueryHandler(servers.show_page, pattern=r"^1:p:"))
+    application.add_handler(InlineQueryHandler(account.inline_invoices))
+    application.add_handler(CallbackQueryHandler(servers.show_list, pattern=r"^1:l:"))
+    application.add_handler(CallbackQueryHandler(servers.show_card, pattern=r"^1:c:"))
+    application.add_handler(CallbackQueryHandler(settings.change_setting, pattern=r"^1:s:"))
     application.add_handler(CallbackQueryHandler(servers.request_action, pattern=r"^1:a:"))
     application.add_handler(CallbackQueryHandler(servers.decide_request, pattern=r"^1:[yn]:"))
     application.add_handler(CallbackQueryHandler(policy.set_policy, pattern=r"^1:o:"))
@@ -153,4 +165,4 @@ async def _on_stop(application: Application) -> None:
     logger.info("bot stopped; database and HTTP clients closed")
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]

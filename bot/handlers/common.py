@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from telegram import Chat as TelegramChat
@@ -17,8 +18,9 @@ from bot.services.access import AccessService
 from bot.services.accounts import AccountService, LinkedAccount, StoredTokenError
 from bot.services.actions import ActionService
 from bot.services.context import ServiceContext
+from bot.services.servers import ServerListService
 from bot.storage.models import Chat
-from bot.views.account import Screen
+from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.labels import Locale
 from bot.views.messages import split_text
@@ -26,6 +28,10 @@ from bot.views.messages import split_text
 logger = logging.getLogger(__name__)
 
 MEMBER_STATUS_TTL_SECONDS = 30.0
+
+# Whether replies to the update being handled go out without a notification (a group's silent
+# setting). Each update runs in its own task, so the value set by the chat gate stays with it.
+silent_replies: ContextVar[bool] = ContextVar("silent_replies", default=False)
 
 
 @dataclass
@@ -36,6 +42,7 @@ class Services:
     access: AccessService
     accounts: AccountService
     actions: ActionService
+    servers: ServerListService
     # (chat id, user id) -> (monotonic time, status): a short cache of getChatMember answers
     member_statuses: dict[tuple[int, int], tuple[float, str]] = field(default_factory=dict)
     # Follow-up reads after actions; cancelled when the bot stops.
@@ -70,6 +77,7 @@ async def authorized_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if chat is None:
         return None
     if chat.authorized:
+        silent_replies.set(chat.silent and chat.type != ChatType.PRIVATE)
         return chat
     logger.info("update %s from unauthorized chat %s ignored", update.update_id, chat.id)
     if update.callback_query is not None:
@@ -85,10 +93,11 @@ async def reply(update: Update, screen: Screen) -> Message | None:
     message = update.effective_message
     if message is None:
         return None
+    silent = silent_replies.get()
     parts = split_text(screen.text)
     for part in parts[:-1]:
-        await message.reply_text(part)
-    return await message.reply_text(parts[-1], reply_markup=screen.keyboard)
+        await message.reply_text(part, disable_notification=silent)
+    return await message.reply_text(parts[-1], reply_markup=screen.keyboard, disable_notification=silent)
 
 
 async def answer(update: Update, message: str | None = None, *, alert: bool = False) -> None:
@@ -153,8 +162,5 @@ async def linked_account(update: Update, context: ContextTypes.DEFAULT_TYPE, cha
 
 
 async def send_text(update: Update, message: str) -> None:
-    chat = update.effective_chat
-    if update.effective_message is not None and update.callback_query is None:
-        await update.effective_message.reply_text(message)
-    elif chat is not None:
-        await chat.send_message(message)
+    """Send a message to the update's chat, in the same forum topic, honouring silent replies."""
+    await reply(update, Screen(message))

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.handlers.common import authorized_chat, is_chat_admin, reply, see_chat, send_text, services
 from bot.hostiran import AuthenticationError, HostIranError, InvalidBaseURLError, UnreachableError
 from bot.services.accounts import CONNECT_LINK_TTL, STEP_BASE_URL, STEP_TOKEN
-from bot.views.account import Screen
+from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.errors import hostiran_error_text
 from bot.views.help import help_screen
@@ -116,6 +116,7 @@ async def disconnect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send_text(update, text(row.language, "access.connect_admins_only"))
         return
     removed = await services(context).accounts.unlink(chat.id, user.id)
+    services(context).servers.cache.invalidate(chat.id)
     await send_text(update, text(row.language, "connect.disconnected" if removed else "connect.not_linked"))
 
 
@@ -147,6 +148,7 @@ async def _check_and_link(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
                                      error=hostiran_error_text(language, error).removeprefix("❌ ")))
         return
     await accounts.end_dialog(private_chat_id)
+    services(context).servers.cache.invalidate(target_chat_id)
     row = await see_chat(update, context)
     unit = row.money_unit if row else "toman"
     amount = format_money(credit.credit, unit, language)

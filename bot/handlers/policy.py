@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.common import answer, authorized_chat, display_name, edit, is_chat_admin, reply, send_text, services
 from bot.views import callbacks
-from bot.views.account import Screen
+from bot.views.screen import Screen
 from bot.views.audit import policy_screen
 from bot.views.catalog import text
 from bot.views.format import escape, isolate

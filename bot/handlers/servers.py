@@ -21,11 +21,14 @@ from bot.handlers.common import (
     send_text,
     services,
 )
-from bot.hostiran import HostIranClient, HostIranError, Server
+from bot.hostiran import HostIranClient, HostIranError
 from bot.services.access import may_act
+from bot.services.accounts import LinkedAccount
 from bot.services.actions import Decision
+from bot.services.servers import ServerSnapshot, select_servers, summarize
 from bot.storage.models import ActionRequest, Chat
-from bot.views.account import Screen, servers_screen
+from bot.views.screen import Screen
+from bot.views.servers import server_card_screen, server_list_screen
 from bot.views import callbacks
 from bot.views.catalog import text
 from bot.views.errors import hostiran_error_text
@@ -35,44 +38,85 @@ from bot.views.requests import outcome_screen, prompt_screen, refusal_screen, ru
 
 logger = logging.getLogger(__name__)
 
+MAX_NAME_QUERY_LENGTH = 64
+
 # Seconds after a successful POST at which the server is read again to show its new power state.
 FOLLOW_UP_OFFSETS_SECONDS = (3.0, 10.0, 30.0, 60.0)
 
 
 async def list_servers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/vms [NAME]`: the first page of the server list, read anew, filtered by a part of the name."""
     chat = await authorized_chat(update, context)
     if chat is None:
         return
     account = await linked_account(update, context, chat)
     if account is None:
         return
-    try:
-        servers = await account.client.list_servers()
-    except HostIranError as error:
-        logger.warning("server list of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
-        await send_text(update, hostiran_error_text(chat.language, error))
+    name_query = " ".join(context.args or []).strip()[:MAX_NAME_QUERY_LENGTH] or None
+    snapshot = await _snapshot(update, context, chat, account, refresh=True)
+    if snapshot is None:
         return
-    await reply(update, _servers_screen(context, chat, servers, 1))
+    sent = await reply(update, _list_screen(context, chat, snapshot, "all", 1, name_query))
+    if sent is not None and name_query:
+        await services(context).servers.remember_name_query(chat.id, sent.message_id, name_query)
 
 
-async def show_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A page, filter or refresh button of a server list: from the cache unless it is a refresh."""
     chat = await authorized_chat(update, context)
     data = await _decode(update, chat)
-    if not isinstance(data, callbacks.ShowServerPage):
-        return
-    if chat is None:
+    if chat is None or not isinstance(data, callbacks.ShowServerList):
         return
     await answer(update)
     account = await linked_account(update, context, chat)
     if account is None:
         return
-    try:
-        servers = await account.client.list_servers()
-    except HostIranError as error:
-        logger.warning("server page of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
-        await send_text(update, hostiran_error_text(chat.language, error))
+    snapshot = await _snapshot(update, context, chat, account, refresh=data.refresh)
+    if snapshot is None:
         return
-    await edit(update, _servers_screen(context, chat, servers, data.page))
+    message = update.effective_message
+    name_query = await services(context).servers.name_query(chat.id, message.message_id) if message else None
+    await edit(update, _list_screen(context, chat, snapshot, data.server_filter, data.page, name_query))
+
+
+async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A server button or a card's refresh: the server's card in place of the list."""
+    chat = await authorized_chat(update, context)
+    data = await _decode(update, chat)
+    if chat is None or not isinstance(data, callbacks.ShowServerCard):
+        return
+    await answer(update)
+    account = await linked_account(update, context, chat)
+    if account is None:
+        return
+    snapshot = await _snapshot(update, context, chat, account, refresh=data.refresh)
+    if snapshot is None:
+        return
+    server = next((candidate for candidate in snapshot.servers if candidate.id == data.vm_id), None)
+    now = services(context).context.clock()
+    await edit(update, server_card_screen(locale_of(chat), server, data.vm_id, server_filter=data.server_filter,
+                                          page=data.page, now=now, fetched_at=snapshot.fetched_at))
+
+
+async def _snapshot(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, account: LinkedAccount,
+                    *, refresh: bool) -> ServerSnapshot | None:
+    """Return the account's servers from the cache or the API; on failure tell the chat and return None."""
+    try:
+        return await services(context).servers.cache.get(chat.id, account.client, refresh=refresh)
+    except HostIranError as error:
+        logger.warning("server list of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
+        await send_text(update, hostiran_error_text(chat.language, error))
+        return None
+
+
+def _list_screen(context: ContextTypes.DEFAULT_TYPE, chat: Chat, snapshot: ServerSnapshot, server_filter: str,
+                 page: int, name_query: str | None) -> Screen:
+    now = services(context).context.clock()
+    named = select_servers(snapshot.servers, "all", now, name_query)
+    selected = select_servers(named, server_filter, now)
+    return server_list_screen(locale_of(chat), summarize(snapshot.servers, now), selected,
+                              server_filter=server_filter, page=page, now=now, fetched_at=snapshot.fetched_at,
+                              name_query=name_query)
 
 
 async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -162,6 +206,7 @@ async def _run(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, r
         await edit(update, outcome_screen(locale, request, "failed", now=services(context).context.clock()))
         return
     outcome = await actions.run(account.client, request)
+    services(context).servers.cache.invalidate(chat.id)
     screen = outcome_screen(locale, request, outcome.kind, now=services(context).context.clock(),
                             server=outcome.server, show_state=outcome.show_state,
                             error=outcome.error, detail=outcome.detail)
@@ -255,7 +300,3 @@ async def _may_act(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Cha
     logger.info("user %s may not act in chat %s under policy %s", user.id, chat.id, chat.action_policy)
     await answer(update, text(chat.language, f"access.denied_action.{chat.action_policy}"), alert=True)
     return False
-
-
-def _servers_screen(context: ContextTypes.DEFAULT_TYPE, chat: Chat, servers: list[Server], page: int) -> Screen:
-    return servers_screen(locale_of(chat), servers, page, services(context).context.clock())

@@ -9,6 +9,8 @@ from telegram.ext import ContextTypes
 from bot.handlers import connect
 from bot.handlers.common import authorized_chat, reply, services
 from bot.views.help import help_screen
+from bot.views.screen import Screen
+from bot.views.settings import menu_keyboard
 
 CONNECT_PAYLOAD_PREFIX = "c_"
 
@@ -32,5 +34,8 @@ async def _send_help(update: Update, context: ContextTypes.DEFAULT_TYPE, *, incl
         return
     user = update.effective_user
     owner = services(context).context.is_owner(user.id if user else None)
-    await reply(update, help_screen(chat.language, private=chat.type == ChatType.PRIVATE, owner=owner,
-                                    include_intro=include_intro))
+    screen = help_screen(chat.language, private=chat.type == ChatType.PRIVATE, owner=owner,
+                         include_intro=include_intro)
+    if chat.type == ChatType.PRIVATE:
+        screen = Screen(screen.text, menu_keyboard(chat.language))
+    await reply(update, screen)

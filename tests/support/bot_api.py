@@ -714,9 +714,13 @@ class BotApiServer:
         return copy.deepcopy(user)
 
     def add_group(
-        self, chat_id: int, title: str, type: str = "supergroup", *, username: str | None = None
+        self, chat_id: int, title: str, type: str = "supergroup", *, username: str | None = None,
+        is_forum: bool = False,
     ) -> JSONDict:
-        """Create or replace a group or supergroup chat and return the Chat dict."""
+        """Create or replace a group or supergroup chat and return the Chat dict.
+
+        A forum supergroup (`is_forum`) has topics: messages sent with a `message_thread_id`.
+        """
         if chat_id >= 0:
             raise ValueError(f"group chat id {chat_id} is invalid: group chat ids are negative")
         if type not in ("group", "supergroup"):
@@ -724,6 +728,8 @@ class BotApiServer:
         chat: JSONDict = {"id": chat_id, "type": type, "title": title}
         if username:
             chat["username"] = username
+        if is_forum:
+            chat["is_forum"] = True
         with self._condition:
             self._chats[chat_id] = chat
         return copy.deepcopy(chat)
@@ -742,7 +748,8 @@ class BotApiServer:
     # -- driving the bot as users -----------------------------------------------
 
     def send_text(
-        self, chat_id: int, user_id: int, text: str, *, reply_to_message_id: int | None = None
+        self, chat_id: int, user_id: int, text: str, *, reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> JSONDict:
         """Queue a text message from a user and return the Update.
 
@@ -763,6 +770,9 @@ class BotApiServer:
                 message["entities"] = entities
             if reply_to_message_id is not None:
                 message["reply_to_message"] = self._reply_target(chat_id, reply_to_message_id)
+            if message_thread_id is not None:
+                message["message_thread_id"] = message_thread_id
+                message["is_topic_message"] = True
             self._store_message(message)
             return self._enqueue({"message": message})
 
@@ -1241,6 +1251,9 @@ class BotApiServer:
             message["reply_to_message"] = reply_to
         if reply_markup is not None:
             message["reply_markup"] = reply_markup
+        if params.get("message_thread_id") is not None:
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         self._store_message(message)
         return copy.deepcopy(message)
 

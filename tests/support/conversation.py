@@ -63,6 +63,20 @@ class Person:
             timeout=timeout, after=mark)
 
 
+def open_card(person: Person, list_message_id: int, server_name: str) -> Call:
+    """Press a server's button on a list message and return the edit that shows its card."""
+    mark, _ = person.press(list_message_id, f"\u2068{server_name}\u2069")
+    return person.edit_of(list_message_id, mark, lambda call: "<code>" in call.params["text"]
+                          or server_name in call.params["text"])
+
+
+def request_action(person: Person, list_message_id: int, server_name: str, action_label: str) -> Call:
+    """Open a server's card from a list message, press an action, and return the confirmation prompt."""
+    open_card(person, list_message_id, server_name)
+    mark, _ = person.press(list_message_id, action_label)
+    return person.api.wait_for("sendMessage", to_chat(person.chat_id), after=mark, timeout=REPLY_TIMEOUT)
+
+
 def message_id_of(call: Call) -> int:
     """Return the id of the message that a sendMessage call created."""
     if not isinstance(call.result, dict) or "message_id" not in call.result:
