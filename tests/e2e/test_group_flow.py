@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.conftest import ADMIN_ID, GROUP_ID, MEMBER_ID, OWNER_ID
 from tests.support.bot_api import BotApiServer
-from tests.support.conversation import Person, buttons, message_id_of, to_chat
+from tests.support.conversation import Person, buttons, message_id_of, open_card, to_chat
 from tests.support.processes import BotProcess, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -59,12 +59,13 @@ def test_group_linked_through_deep_link(bot_api: BotApiServer, sandbox_process: 
     assert "۵۰٬۰۰۰ تومان" in member_in_group.send("/credit").params["text"]
     servers = member_in_group.send("/vms")
     list_id = message_id_of(servers)
-    mark, query = member_in_group.press(list_id, "خاموش کردن · \u2068database")
+    open_card(member_in_group, list_id, "database")
+    mark, query = member_in_group.press(list_id, "خاموش کردن")
     denied = member_in_group.answer_to(query, mark)
     assert denied.params.get("show_alert") is True
     assert "مدیران" in denied.params["text"]
 
-    mark, query = admin_in_group.press(list_id, "خاموش کردن · \u2068database")
+    mark, query = admin_in_group.press(list_id, "خاموش کردن")
     prompt = bot_api.wait_for("sendMessage", to_chat(GROUP_ID), after=mark, timeout=20)
     prompt_id = message_id_of(prompt)
 

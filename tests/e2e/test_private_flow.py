@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import ADMIN_ID, OWNER_ID, STRANGER_ID
 from tests.support.bot_api import BotApiServer
-from tests.support.conversation import Person, buttons, message_id_of, to_chat
+from tests.support.conversation import Person, buttons, message_id_of, request_action, to_chat
 from tests.support.processes import BotProcess, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -64,15 +64,14 @@ def test_private_session(bot_api: BotApiServer, sandbox_process: SandboxProcess,
     servers = admin.send("/vms")
     text = servers.params["text"]
     assert "database" in text
-    assert "روشن" in text
+    assert "۱ روشن" in text
     assert "۶ تیر ۱۴۰۱" in text
     labels = [button["text"] for button in buttons(servers)]
-    assert any("خاموش کردن" in label and "database" in label for label in labels)
+    assert "🟢 \u2068database\u2069" in labels
 
-    # Power off the server that is on, and confirm.
+    # Power off the server that is on, from its card, and confirm.
     list_id = message_id_of(servers)
-    mark, query = admin.press(list_id, "خاموش کردن · \u2068database")
-    prompt = bot_api.wait_for("sendMessage", to_chat(ADMIN_ID), after=mark, timeout=20)
+    prompt = request_action(admin, list_id, "database", "خاموش کردن")
     assert "تأیید فرمان" in prompt.params["text"]
     prompt_id = message_id_of(prompt)
     mark, query = admin.press(prompt_id, "تأیید")
@@ -90,8 +89,7 @@ def test_cancel_sends_nothing(bot_api: BotApiServer, sandbox_process: SandboxPro
     owner = Person(bot_api, OWNER_ID, OWNER_ID)
     link_private_account(bot_api, owner, sandbox_process)
     servers = owner.send("/vms")
-    mark, _ = owner.press(message_id_of(servers), "روشن کردن · \u2068web")
-    prompt = bot_api.wait_for("sendMessage", to_chat(OWNER_ID), after=mark, timeout=20)
+    prompt = request_action(owner, message_id_of(servers), "web", "روشن کردن")
     prompt_id = message_id_of(prompt)
     mark, _ = owner.press(prompt_id, "انصراف")
     cancelled = owner.edit_of(prompt_id, mark)
