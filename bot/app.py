@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import httpx
@@ -25,6 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.handlers import account, audit, connect, errors, owners, policy, servers, settings, start
 from bot.handlers.common import Services
+from bot.health import beat_forever, heartbeat_path
 from bot.hostiran import create_http_client
 from bot.services.access import AccessService
 from bot.services.accounts import AccountService
@@ -153,6 +155,9 @@ async def _on_start(application: Application) -> None:
     except TelegramError as error:
         # An owner who never opened a chat with the bot makes the per-chat scope fail.
         logger.warning("setting the command menu failed: %s", error)
+    services: Services = application.bot_data["services"]
+    heartbeat = asyncio.create_task(beat_forever(heartbeat_path(settings.data_dir)))
+    services.background_tasks.add(heartbeat)
     logger.info("bot @%s (id %s) started", bot.username, bot.id)
 
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("generate-key", help="print a new key for TOKEN_ENCRYPTION_KEY")
     commands.add_parser("rotate-key", help="re-encrypt every stored HostIran token under a new key")
     commands.add_parser("check", help="check settings, database, Telegram and every linked account")
+    commands.add_parser("health", help="exit 0 if the running bot refreshed its heartbeat recently (for Docker)")
     arguments = parser.parse_args(argv)
 
     if arguments.command == "sandbox":
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rotate_key()
         if arguments.command == "check":
             return _check()
+        if arguments.command == "health":
+            return _health()
         return _run()
     except StartError as error:
         print(f"hostiran-bot: {error}", file=sys.stderr)
@@ -142,8 +146,35 @@ def _run() -> int:
     except KeyboardInterrupt:
         return 130
     application = build_application(settings, cipher)
+    if settings.telegram_webhook_url:
+        url_path = urlsplit(settings.telegram_webhook_url).path.lstrip("/")
+        logger.info("starting the webhook server on %s:%s for %s", settings.telegram_webhook_listen,
+                    settings.telegram_webhook_port, settings.telegram_webhook_url)
+        application.run_webhook(
+            listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port, url_path=url_path,
+            webhook_url=settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
+            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1,
+        )
+        return 0
     logger.info("starting long polling against %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
+    return 0
+
+
+def _health() -> int:
+    from bot.config import SettingsError, load_settings
+    from bot.health import HEARTBEAT_MAX_AGE_SECONDS, heartbeat_age, heartbeat_path
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"unhealthy: {error}")
+        return 1
+    age = heartbeat_age(heartbeat_path(settings.data_dir))
+    if age is None or age > HEARTBEAT_MAX_AGE_SECONDS:
+        print("unhealthy: no heartbeat" if age is None else f"unhealthy: last heartbeat {age:.0f} s ago")
+        return 1
+    print(f"healthy: last heartbeat {age:.0f} s ago")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -25,6 +25,10 @@ SETTING_HINTS = {
     "TELEGRAM_PROXY_URL": "use a proxy URL such as socks5://127.0.0.1:1080 or http://127.0.0.1:3128",
     "HOSTIRAN_PROXY_URL": "use a proxy URL such as http://127.0.0.1:3128, or leave it unset",
     "TELEGRAM_GROUP_MESSAGES_PER_MINUTE": "use a whole number of messages between 1 and 10000",
+    "TELEGRAM_WEBHOOK_URL": "use the public https URL that Telegram posts updates to, or unset it to poll",
+    "TELEGRAM_WEBHOOK_SECRET": "set 1 to 256 characters of A-Z, a-z, 0-9, _ and -, the same in every process",
+    "TELEGRAM_WEBHOOK_LISTEN": "use the local address the webhook server binds, e.g. 0.0.0.0",
+    "TELEGRAM_WEBHOOK_PORT": "use a TCP port between 1 and 65535",
 }
 
 PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
@@ -52,6 +56,10 @@ class Settings(BaseSettings):
     hostiran_proxy_url: str | None = Field(default=None, repr=False)
     # Telegram allows a bot about 20 messages a minute in one group.
     telegram_group_messages_per_minute: int = Field(default=20, ge=1, le=10000)
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$", repr=False)
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     @field_validator("bot_owner_ids", mode="before")
     @classmethod
@@ -89,6 +97,22 @@ class Settings(BaseSettings):
             raise ValueError("the scheme must be http, https, socks5 or socks5h")
         return value.strip()
 
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith(("https://", "http://")):
+            raise ValueError("not an http(s) URL")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _require_webhook_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is missing: it is required when TELEGRAM_WEBHOOK_URL is set; "
+                             + SETTING_HINTS["TELEGRAM_WEBHOOK_SECRET"])
+        return self
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -112,7 +136,10 @@ def load_settings() -> Settings:
         return Settings()  # type: ignore[call-arg]
     except ValidationError as error:
         first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        if not first["loc"]:
+            # A check across settings names them in its own message.
+            raise SettingsError(str(first["msg"]).removeprefix("Value error, ") + ".") from None
+        name = str(first["loc"][0]).upper()
         hint = SETTING_HINTS.get(name, "check its value")
         if first["type"] == "missing":
             raise SettingsError(f"{name} is missing: {hint}.") from None

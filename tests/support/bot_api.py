@@ -566,6 +566,7 @@ class BotApiServer:
             "getMe",
             "logOut",
             "close",
+            "setWebhook",
             "deleteWebhook",
             "getWebhookInfo",
             "getUpdates",
@@ -624,6 +625,7 @@ class BotApiServer:
         self._menu_buttons: dict[int | None, JSONDict] = {}
 
         self._updates: list[JSONDict] = []
+        self._webhook_url = ""
         self._next_update_id = 1
         self._allowed_updates: list[str] = []
         # Each getUpdates request takes a new generation, which ends a long poll of an older one.
@@ -1188,13 +1190,25 @@ class BotApiServer:
     def _api_close(self, params: JSONDict) -> bool:
         return True
 
+    def _api_set_webhook(self, params: JSONDict) -> bool:
+        # Updates are not delivered to the webhook: tests post them to each bot process themselves.
+        url = params.get("url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise bad_request("bad webhook: an HTTPS URL must be provided for webhook")
+        self._webhook_url = url
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
     def _api_delete_webhook(self, params: JSONDict) -> bool:
+        self._webhook_url = ""
         if params.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
     def _api_get_webhook_info(self, params: JSONDict) -> JSONDict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+        return {"url": self._webhook_url, "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}
 
     def _api_get_updates(self, params: JSONDict) -> list[JSONDict]:
         offset = int(_number_param(params, "offset", 0))
