@@ -105,7 +105,7 @@ def _prepare() -> Settings:
     redactor.add(settings.telegram_bot_token)
     try:
         upgrade_schema(settings.database_url)
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, OSError, ImportError) as error:  # ImportError: the URL's database driver is not installed
         raise StartError(f"cannot migrate the database at DATABASE_URL: {type(error).__name__}: {error}") from None
     return settings
 
