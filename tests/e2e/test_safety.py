@@ -9,13 +9,13 @@ import pytest
 
 from tests.e2e.conftest import ADMIN_ID, BOT_TOKEN, GROUP_ID, MEMBER_ID, OWNER_ID
 from tests.support.bot_api import BotApiServer, Call
-from tests.support.conversation import Person, buttons, message_id_of, to_chat
+from tests.support.conversation import Person, buttons, message_id_of, open_card, to_chat
 from tests.support.processes import BotProcess, SandboxProcess
 
 pytestmark = pytest.mark.e2e
 
 BOT_ID = 123456  # the stand-in Bot API server's default bot user id
-POWER_OFF_DATABASE = "خاموش کردن · \u2068database"
+POWER_OFF = "خاموش کردن"
 PROMPT_TITLE = "تأیید فرمان"
 CONFIRM = "تأیید"
 CANCEL = "انصراف"
@@ -55,8 +55,16 @@ def send_server_list(person: Person) -> int:
     return message_id_of(person.send("/vms"))
 
 
-def request_prompt(person: Person, list_id: int, label: str = POWER_OFF_DATABASE) -> Call:
-    """Press an action button on a server list and return the sendMessage call of the confirmation prompt."""
+def show_database_card(person: Person, list_id: int) -> None:
+    """Open the database server's card on a list message, unless the message already shows it."""
+    stored = person.api.message(person.chat_id, list_id) or {}
+    if not any(button["text"] == POWER_OFF for button in buttons(stored)):
+        open_card(person, list_id, "database")
+
+
+def request_prompt(person: Person, list_id: int, label: str = POWER_OFF) -> Call:
+    """Press an action on the database server's card and return the sendMessage call of the prompt."""
+    show_database_card(person, list_id)
     mark, _ = person.press(list_id, label)
     return person.api.wait_for("sendMessage", is_prompt_in(person.chat_id), after=mark, timeout=20)
 
@@ -100,7 +108,8 @@ def test_policy_gates_members(bot_api: BotApiServer, sandbox_process: SandboxPro
     list_id = send_server_list(member)
 
     # Under the default policy only admins act.
-    mark, query = member.press(list_id, POWER_OFF_DATABASE)
+    show_database_card(member, list_id)
+    mark, query = member.press(list_id, POWER_OFF)
     denied = member.answer_to(query, mark)
     assert denied.params.get("show_alert") is True
     assert "مدیران" in denied.params["text"]
@@ -337,7 +346,7 @@ def test_revoked_chat_runs_nothing(bot_api: BotApiServer, sandbox_process: Sandb
     assert "لغو شد" in owner.send("/revoke").params["text"]
     mark = len(bot_api.calls)
 
-    press_mark, query = admin.press(list_id, POWER_OFF_DATABASE)
+    press_mark, query = admin.press(list_id, POWER_OFF)
     alert = admin.answer_to(query, press_mark)
     assert alert.params.get("show_alert") is True
     assert "مجاز نیست" in alert.params["text"]
