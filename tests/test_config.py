@@ -147,7 +147,18 @@ def test_run_invalid_setting_one_line(tmp_path: Path) -> None:
 
 
 def test_run_database_driver_missing_one_line(tmp_path: Path) -> None:
-    # No PostgreSQL driver is a dependency, so the URL names a module that cannot be imported.
+    # psycopg is not a dependency (asyncpg is), so the URL names a module that cannot be imported.
+    env = command_env("postgresql+psycopg://bot@127.0.0.1:1/bot", LOG_LEVEL="WARNING")
+
+    result = run_command(["run"], env, tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr_lines()) == 1, result.stderr
+    assert result.stderr.startswith("hostiran-bot: cannot migrate the database at DATABASE_URL")
+    assert "Traceback" not in result.stderr
+
+
+def test_run_database_unreachable_one_line(tmp_path: Path) -> None:
     env = command_env("postgresql+asyncpg://bot@127.0.0.1:1/bot", LOG_LEVEL="WARNING")
 
     result = run_command(["run"], env, tmp_path)
