@@ -97,6 +97,11 @@ class Settings(BaseSettings):
             raise ValueError("the scheme must be http, https, socks5 or socks5h")
         return value.strip()
 
+    @field_validator("telegram_webhook_secret", "token_encryption_key", mode="before")
+    @classmethod
+    def _empty_as_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("telegram_webhook_url")
     @classmethod
     def _check_webhook_url(cls, value: str | None) -> str | None:
