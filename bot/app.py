@@ -6,8 +6,15 @@ import asyncio
 import logging
 
 import httpx
-from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from telegram import LinkPreviewOptions, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,7 +31,17 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
-from bot.handlers import account, audit, connect, errors, owners, policy, servers, settings, start
+from bot.handlers import (
+    account,
+    audit,
+    connect,
+    errors,
+    owners,
+    policy,
+    servers,
+    settings,
+    start,
+)
 from bot.handlers.common import Services
 from bot.health import beat_forever, heartbeat_path
 from bot.hostiran import create_http_client

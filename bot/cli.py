@@ -6,9 +6,9 @@ import argparse
 import asyncio
 import logging
 import sys
-from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker

@@ -16,9 +16,14 @@ from bot.app import build_check_bot
 from bot.config import Settings
 from bot.hostiran import HostIranClient, HostIranError, create_http_client
 from bot.storage import accounts
-from bot.storage.models import Account
 from bot.storage.crypto import EncryptionKeyError, TokenCipher, load_keys
-from bot.storage.database import create_engine, create_session_factory, current_revision, head_revision
+from bot.storage.database import (
+    create_engine,
+    create_session_factory,
+    current_revision,
+    head_revision,
+)
+from bot.storage.models import Account
 from bot.views.format import format_money
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,12 @@ from bot.storage.crypto import TokenCipher, generate_key
 from bot.storage.database import create_engine, create_session_factory
 from bot.storage.models import ActionRequest
 from tests.conftest import SANDBOX_TOKEN
-from tests.support.settings import FakeClock, build_settings, isolate_settings, migrated_sqlite
+from tests.support.settings import (
+    FakeClock,
+    build_settings,
+    isolate_settings,
+    migrated_sqlite,
+)
 
 CHAT_ID = -1001
 OTHER_CHAT_ID = -1002

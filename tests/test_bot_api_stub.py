@@ -25,10 +25,28 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, RetryAfter
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, Defaults
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    EndPointNotFound,
+    InvalidToken,
+    RetryAfter,
+)
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+)
 
-from tests.support.bot_api import DEFAULT_TOKEN, BotApiError, BotApiServer, UploadedFile, parse_html
+from tests.support.bot_api import (
+    DEFAULT_TOKEN,
+    BotApiError,
+    BotApiServer,
+    UploadedFile,
+    parse_html,
+)
 
 ALICE = 1001
 BOB = 1002

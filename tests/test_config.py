@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingsError, load_settings
-from tests.support.settings import command_env, isolate_settings, run_command, sqlite_url
+from tests.support.settings import (
+    command_env,
+    isolate_settings,
+    run_command,
+    sqlite_url,
+)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 VALID_ENV = {"TELEGRAM_BOT_TOKEN": "1:abc", "BOT_OWNER_IDS": "1"}

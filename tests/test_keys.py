@@ -16,7 +16,14 @@ from bot.sandbox.server import SandboxServer
 from bot.services.access import AccessService
 from bot.services.accounts import AccountService
 from bot.services.context import ServiceContext
-from bot.storage.crypto import EncryptionKeyError, TokenCipher, generate_key, key_file, load_keys, parse_keys
+from bot.storage.crypto import (
+    EncryptionKeyError,
+    TokenCipher,
+    generate_key,
+    key_file,
+    load_keys,
+    parse_keys,
+)
 from bot.storage.database import create_engine, create_session_factory
 from tests.support.settings import (
     OWNER_ID,

@@ -10,7 +10,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from bot.storage.database import alembic_config, create_engine, current_revision, head_revision, upgrade_schema
+from bot.storage.database import (
+    alembic_config,
+    create_engine,
+    current_revision,
+    head_revision,
+    upgrade_schema,
+)
 from bot.storage.models import Base
 from tests.support.settings import sqlite_url
 

@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.hostiran import HostIranError, MalformedResponseError
-from bot.hostiran.client import _error_detail, parse_credit, parse_invoices, parse_server_page
+from bot.hostiran.client import (
+    _error_detail,
+    parse_credit,
+    parse_invoices,
+    parse_server_page,
+)
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

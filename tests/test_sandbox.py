@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -107,7 +107,7 @@ def test_generated_servers_name_width_grows():
 
 def test_generated_servers_converts_aware_now():
     tehran_noon = datetime(2024, 3, 10, 12, 0, tzinfo=data.TEHRAN)
-    from_aware = data.generated_servers(5, now=tehran_noon.astimezone(timezone.utc))
+    from_aware = data.generated_servers(5, now=tehran_noon.astimezone(UTC))
     from_naive = data.generated_servers(5, now=tehran_noon.replace(tzinfo=None))
 
     assert from_aware == from_naive

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import authorized_chat, linked_account, locale_of, reply, send_text, services
+from bot.handlers.common import (
+    authorized_chat,
+    call_api,
+    linked_account,
+    locale_of,
+    reply,
+    send_text,
+    services,
+)
 from bot.hostiran import HostIranError
 from bot.services.accounts import StoredTokenError
 from bot.views.account import credit_screen
 from bot.views.catalog import text
-from bot.views.errors import hostiran_error_text
 from bot.views.format import format_money
 from bot.views.invoices import invoice_card, invoices_screens
 from bot.views.labels import Locale
@@ -30,11 +42,8 @@ async def credit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     account = await linked_account(update, context, chat)
     if account is None:
         return
-    try:
-        balance = await account.client.get_credit()
-    except HostIranError as error:
-        logger.warning("credit of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
-        await send_text(update, hostiran_error_text(chat.language, error))
+    balance = await call_api(update, chat, account.client.get_credit(), "credit")
+    if balance is None:
         return
     await reply(update, credit_screen(locale_of(chat), balance))
 
@@ -54,11 +63,8 @@ async def invoices(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     account = await linked_account(update, context, chat)
     if account is None:
         return
-    try:
-        unpaid = await account.client.list_invoices()
-    except HostIranError as error:
-        logger.warning("invoices of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
-        await send_text(update, hostiran_error_text(chat.language, error))
+    unpaid = await call_api(update, chat, account.client.list_invoices(), "invoices")
+    if unpaid is None:
         return
     locale = locale_of(chat)
     if invoice_id is None:

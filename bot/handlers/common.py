@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from telegram import Chat as TelegramChat
 from telegram import Message, Update, User
@@ -14,18 +16,24 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.hostiran import HostIranError
 from bot.services.access import AccessService
 from bot.services.accounts import AccountService, LinkedAccount, StoredTokenError
 from bot.services.actions import ActionService
 from bot.services.context import ServiceContext
 from bot.services.servers import ServerListService
 from bot.storage.models import Chat
-from bot.views.screen import Screen
+from bot.views import callbacks
 from bot.views.catalog import text
+from bot.views.errors import hostiran_error_text
 from bot.views.labels import Locale
 from bot.views.messages import split_text
+from bot.views.screen import Screen
 
 logger = logging.getLogger(__name__)
+
+CallbackT = TypeVar("CallbackT")
+ResultT = TypeVar("ResultT")
 
 MEMBER_STATUS_TTL_SECONDS = 30.0
 
@@ -159,6 +167,40 @@ async def linked_account(update: Update, context: ContextTypes.DEFAULT_TYPE, cha
         key = "account.missing_private" if chat.type == ChatType.PRIVATE else "account.missing_group"
         await send_text(update, text(language, key))
     return account
+
+
+async def decode_callback(update: Update, chat: Chat | None,
+                          expected: type[CallbackT] | tuple[type, ...]) -> CallbackT | None:
+    """Parse the pressed button's data in an authorized chat.
+
+    Data that is malformed, forged or not of the `expected` kind gets a short alert and a log line
+    with the ids involved, and None is returned so that nothing runs.
+    """
+    query = update.callback_query
+    if query is None or chat is None:
+        return None
+    try:
+        data = callbacks.decode(query.data)
+    except callbacks.InvalidCallbackData as error:
+        data, reason = None, str(error)
+    else:
+        reason = f"unexpected {type(data).__name__}"
+    if data is None or not isinstance(data, expected):
+        logger.warning("callback query %s from user %s in chat %s rejected: %s",
+                       query.id, query.from_user.id, chat.id, reason)
+        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+        return None
+    return data  # type: ignore[return-value]
+
+
+async def call_api(update: Update, chat: Chat, request: Awaitable[ResultT], what: str) -> ResultT | None:
+    """Await a HostIran request; on failure log it, tell the chat what happened in its language, return None."""
+    try:
+        return await request
+    except HostIranError as error:
+        logger.warning("%s for chat %s failed: %s: %s", what, chat.id, type(error).__name__, error)
+        await send_text(update, hostiran_error_text(chat.language, error))
+        return None
 
 
 async def send_text(update: Update, message: str) -> None:

@@ -9,15 +9,27 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import authorized_chat, is_chat_admin, reply, see_chat, send_text, services
-from bot.hostiran import AuthenticationError, HostIranError, InvalidBaseURLError, UnreachableError
+from bot.handlers.common import (
+    authorized_chat,
+    is_chat_admin,
+    reply,
+    see_chat,
+    send_text,
+    services,
+)
+from bot.hostiran import (
+    AuthenticationError,
+    HostIranError,
+    InvalidBaseURLError,
+    UnreachableError,
+)
 from bot.services.accounts import CONNECT_LINK_TTL, STEP_BASE_URL, STEP_TOKEN
-from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.errors import hostiran_error_text
-from bot.views.help import help_screen
 from bot.views.format import escape, format_money, format_number, isolate
+from bot.views.help import help_screen
 from bot.views.labels import person_name, shorten
+from bot.views.screen import Screen
 
 logger = logging.getLogger(__name__)
 

@@ -33,15 +33,26 @@ def _target_chat_id(context: ContextTypes.DEFAULT_TYPE, current_chat_id: int) ->
         return None
 
 
-async def allow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _owner_command_target(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                                command: str) -> tuple[str, int] | None:
+    """Return the chat's language and the target chat id of an owner's /allow or /revoke, or None."""
     language = await _owner_chat_language(update, context)
-    chat, user = update.effective_chat, update.effective_user
-    if language is None or chat is None or user is None:
-        return
+    chat = update.effective_chat
+    if language is None or chat is None:
+        return None
     target = _target_chat_id(context, chat.id)
     if target is None:
-        await send_text(update, text(language, "access.invalid_chat_id", command="allow"))
+        await send_text(update, text(language, "access.invalid_chat_id", command=command))
+        return None
+    return language, target
+
+
+async def allow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = await _owner_command_target(update, context, "allow")
+    chat, user = update.effective_chat, update.effective_user
+    if found is None or chat is None or user is None:
         return
+    language, target = found
     if target == chat.id:
         await services(context).access.authorize(chat.id, chat.type, chat.title or chat.full_name, user.id)
         await send_text(update, text(language, "access.allowed_here"))
@@ -53,14 +64,11 @@ async def allow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def revoke(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    language = await _owner_chat_language(update, context)
+    found = await _owner_command_target(update, context, "revoke")
     chat, user = update.effective_chat, update.effective_user
-    if language is None or chat is None or user is None:
+    if found is None or chat is None or user is None:
         return
-    target = _target_chat_id(context, chat.id)
-    if target is None:
-        await send_text(update, text(language, "access.invalid_chat_id", command="revoke"))
-        return
+    language, target = found
     if not await services(context).access.revoke(target, user.id):
         await send_text(update, text(language, "access.not_known", chat_id=target))
         return

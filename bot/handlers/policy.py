@@ -8,12 +8,22 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import answer, authorized_chat, display_name, edit, is_chat_admin, reply, send_text, services
+from bot.handlers.common import (
+    answer,
+    authorized_chat,
+    decode_callback,
+    display_name,
+    edit,
+    is_chat_admin,
+    reply,
+    send_text,
+    services,
+)
 from bot.views import callbacks
-from bot.views.screen import Screen
 from bot.views.audit import policy_screen
 from bot.views.catalog import text
 from bot.views.format import escape, isolate
+from bot.views.screen import Screen
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +46,10 @@ async def set_policy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query, user = update.callback_query, update.effective_user
     if chat is None or query is None or user is None:
         return
-    try:
-        data = callbacks.decode(query.data)
-    except callbacks.InvalidCallbackData as error:
-        logger.warning("policy button from user %s in chat %s refused: %s", user.id, chat.id, error)
-        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+    data = await decode_callback(update, chat, callbacks.SetPolicy)
+    if data is None:
         return
-    if not isinstance(data, callbacks.SetPolicy) or chat.type == ChatType.PRIVATE:
+    if chat.type == ChatType.PRIVATE:
         await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
         return
     if not await _may_change(context, update):

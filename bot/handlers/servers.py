@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TypeVar
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -12,6 +13,8 @@ from telegram.ext import ContextTypes
 from bot.handlers.common import (
     answer,
     authorized_chat,
+    call_api,
+    decode_callback,
     display_name,
     edit,
     linked_account,
@@ -27,18 +30,23 @@ from bot.services.accounts import LinkedAccount
 from bot.services.actions import Decision
 from bot.services.servers import ServerSnapshot, select_servers, summarize
 from bot.storage.models import ActionRequest, Chat
-from bot.views.screen import Screen
-from bot.views.servers import server_card_screen, server_list_screen
 from bot.views import callbacks
 from bot.views.catalog import text
-from bot.views.errors import hostiran_error_text
 from bot.views.format import format_date
 from bot.views.labels import power_label
-from bot.views.requests import outcome_screen, prompt_screen, refusal_screen, running_screen
+from bot.views.requests import (
+    outcome_screen,
+    prompt_screen,
+    refusal_screen,
+    running_screen,
+)
+from bot.views.screen import Screen
+from bot.views.servers import server_card_screen, server_list_screen
 
 logger = logging.getLogger(__name__)
 
 MAX_NAME_QUERY_LENGTH = 64
+ViewT = TypeVar("ViewT", callbacks.ShowServerList, callbacks.ShowServerCard)
 
 # Seconds after a successful POST at which the server is read again to show its new power state.
 FOLLOW_UP_OFFSETS_SECONDS = (3.0, 10.0, 30.0, 60.0)
@@ -63,17 +71,10 @@ async def list_servers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A page, filter or refresh button of a server list: from the cache unless it is a refresh."""
-    chat = await authorized_chat(update, context)
-    data = await _decode(update, chat)
-    if chat is None or not isinstance(data, callbacks.ShowServerList):
+    opened = await _open_snapshot(update, context, callbacks.ShowServerList)
+    if opened is None:
         return
-    await answer(update)
-    account = await linked_account(update, context, chat)
-    if account is None:
-        return
-    snapshot = await _snapshot(update, context, chat, account, refresh=data.refresh)
-    if snapshot is None:
-        return
+    chat, data, snapshot = opened
     message = update.effective_message
     name_query = await services(context).servers.name_query(chat.id, message.message_id) if message else None
     await edit(update, _list_screen(context, chat, snapshot, data.server_filter, data.page, name_query))
@@ -81,32 +82,36 @@ async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A server button or a card's refresh: the server's card in place of the list."""
-    chat = await authorized_chat(update, context)
-    data = await _decode(update, chat)
-    if chat is None or not isinstance(data, callbacks.ShowServerCard):
+    opened = await _open_snapshot(update, context, callbacks.ShowServerCard)
+    if opened is None:
         return
-    await answer(update)
-    account = await linked_account(update, context, chat)
-    if account is None:
-        return
-    snapshot = await _snapshot(update, context, chat, account, refresh=data.refresh)
-    if snapshot is None:
-        return
+    chat, data, snapshot = opened
     server = next((candidate for candidate in snapshot.servers if candidate.id == data.vm_id), None)
     now = services(context).context.clock()
     await edit(update, server_card_screen(locale_of(chat), server, data.vm_id, server_filter=data.server_filter,
                                           page=data.page, now=now, fetched_at=snapshot.fetched_at))
 
 
+async def _open_snapshot(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                         expected: type[ViewT]) -> tuple[Chat, ViewT, ServerSnapshot] | None:
+    """Check and answer a list or card button, then return the chat, the button and the servers."""
+    chat = await authorized_chat(update, context)
+    data = await decode_callback(update, chat, expected)
+    if chat is None or data is None:
+        return None
+    await answer(update)
+    account = await linked_account(update, context, chat)
+    if account is None:
+        return None
+    snapshot = await _snapshot(update, context, chat, account, refresh=data.refresh)
+    return None if snapshot is None else (chat, data, snapshot)
+
+
 async def _snapshot(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, account: LinkedAccount,
                     *, refresh: bool) -> ServerSnapshot | None:
     """Return the account's servers from the cache or the API; on failure tell the chat and return None."""
-    try:
-        return await services(context).servers.cache.get(chat.id, account.client, refresh=refresh)
-    except HostIranError as error:
-        logger.warning("server list of chat %s failed: %s: %s", chat.id, type(error).__name__, error)
-        await send_text(update, hostiran_error_text(chat.language, error))
-        return None
+    return await call_api(update, chat, services(context).servers.cache.get(chat.id, account.client, refresh=refresh),
+                          "server list")
 
 
 def _list_screen(context: ContextTypes.DEFAULT_TYPE, chat: Chat, snapshot: ServerSnapshot, server_filter: str,
@@ -122,11 +127,9 @@ def _list_screen(context: ContextTypes.DEFAULT_TYPE, chat: Chat, snapshot: Serve
 async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle a press on a server's action button: check who pressed it, then ask for confirmation."""
     chat = await authorized_chat(update, context)
-    data = await _decode(update, chat)
-    if not isinstance(data, callbacks.RequestAction):
-        return
+    data = await decode_callback(update, chat, callbacks.RequestAction)
     user = update.effective_user
-    if chat is None or user is None:
+    if chat is None or data is None or user is None:
         return
     if not await _may_act(update, context, chat):
         return
@@ -135,15 +138,11 @@ async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if account is None:
         return
     locale = locale_of(chat)
-    try:
-        result = await services(context).actions.request(
-            account.client, chat.id, user.id, display_name(user), data.vm_id,
-            lambda action: callbacks.matches_action(data.action_key, action),
-        )
-    except HostIranError as error:
-        logger.warning("action request in chat %s for vm %s failed: %s: %s",
-                       chat.id, data.vm_id, type(error).__name__, error)
-        await send_text(update, hostiran_error_text(chat.language, error))
+    result = await call_api(update, chat, services(context).actions.request(
+        account.client, chat.id, user.id, display_name(user), data.vm_id,
+        lambda action: callbacks.matches_action(data.action_key, action),
+    ), f"action request for vm {data.vm_id}")
+    if result is None:
         return
     if result.request is None:
         await send_text(update, refusal_screen(locale, result.server, data.vm_id, data.action_key).text)
@@ -159,11 +158,9 @@ async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def decide_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle confirm and cancel: only the requester, at most once, before the request expires."""
     chat = await authorized_chat(update, context)
-    data = await _decode(update, chat)
-    if not isinstance(data, callbacks.ConfirmRequest | callbacks.CancelRequest):
-        return
+    data = await decode_callback(update, chat, (callbacks.ConfirmRequest, callbacks.CancelRequest))
     user = update.effective_user
-    if chat is None or user is None:
+    if chat is None or data is None or user is None:
         return
     confirm = isinstance(data, callbacks.ConfirmRequest)
     # The policy is checked again at confirm time: the person may have lost their admin rights.
@@ -267,20 +264,6 @@ async def invalid_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if chat is None:
         return
     await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
-
-
-async def _decode(update: Update, chat: Chat | None) -> callbacks.CallbackData | None:
-    """Parse the pressed button's data in an authorized chat; refuse malformed data with an alert."""
-    query = update.callback_query
-    if query is None or chat is None:
-        return None
-    try:
-        return callbacks.decode(query.data)
-    except callbacks.InvalidCallbackData as error:
-        logger.warning("callback query %s from user %s in chat %s refused: %s",
-                       query.id, query.from_user.id, chat.id, error)
-        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
-        return None
 
 
 async def _may_act(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> bool:

@@ -12,6 +12,7 @@ from bot.handlers import account, servers
 from bot.handlers.common import (
     answer,
     authorized_chat,
+    decode_callback,
     edit,
     is_chat_admin,
     reply,
@@ -43,14 +44,8 @@ async def change_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query, user = update.callback_query, update.effective_user
     if chat is None or query is None or user is None:
         return
-    try:
-        data = callbacks.decode(query.data)
-    except callbacks.InvalidCallbackData as error:
-        logger.warning("settings button from user %s in chat %s refused: %s", user.id, chat.id, error)
-        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
-        return
-    if not isinstance(data, callbacks.SetSetting):
-        await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
+    data = await decode_callback(update, chat, callbacks.SetSetting)
+    if data is None:
         return
     if not await _may_change(update, context):
         logger.info("user %s may not change the settings of chat %s", user.id, chat.id)

@@ -8,8 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.logging_setup import redactor
 from bot.hostiran import Credit, HostIranClient, normalize_base_url
+from bot.logging_setup import redactor
 from bot.services.context import ServiceContext
 from bot.storage import accounts, connect
 from bot.storage.crypto import EncryptionKeyError

@@ -8,10 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.storage.models import ActionRequest
 from bot.views import callbacks
-from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.format import escape, format_date, isolate
 from bot.views.labels import Locale, action_label, server_name, shorten
+from bot.views.screen import Screen
 
 POLICIES = ("admins", "members", "owners")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.services.access import ChatSummary
-from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.format import escape, isolate
 from bot.views.labels import shorten
+from bot.views.screen import Screen
 
 
 def help_screen(language: str, *, private: bool, owner: bool, include_intro: bool) -> Screen:

@@ -10,7 +10,13 @@ from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.hostiran.models import Invoice
 from bot.views.catalog import text
-from bot.views.format import RIALS_PER_TOMAN, escape, format_money, format_number, isolate
+from bot.views.format import (
+    RIALS_PER_TOMAN,
+    escape,
+    format_money,
+    format_number,
+    isolate,
+)
 from bot.views.labels import Locale
 from bot.views.screen import Screen
 

@@ -10,11 +10,18 @@ from bot.hostiran.errors import HostIranError
 from bot.hostiran.models import Server
 from bot.storage.models import ActionRequest
 from bot.views import callbacks
-from bot.views.screen import Screen
 from bot.views.catalog import text
 from bot.views.errors import hostiran_error_text
 from bot.views.format import escape, format_date, format_number, isolate
-from bot.views.labels import Locale, action_label, power_label, server_name, shorten, status_label
+from bot.views.labels import (
+    Locale,
+    action_label,
+    power_label,
+    server_name,
+    shorten,
+    status_label,
+)
+from bot.views.screen import Screen
 
 OUTCOME_KEYS = {
     "done": "request.done",

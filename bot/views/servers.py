@@ -11,7 +11,15 @@ from bot.hostiran.models import Server
 from bot.services.servers import FILTERS, ServerSummary
 from bot.views import callbacks
 from bot.views.catalog import text
-from bot.views.format import escape, format_date, format_money, format_number, format_time, isolate, relative_day
+from bot.views.format import (
+    escape,
+    format_date,
+    format_money,
+    format_number,
+    format_time,
+    isolate,
+    relative_day,
+)
 from bot.views.labels import (
     Locale,
     action_button_label,

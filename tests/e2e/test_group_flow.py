@@ -9,7 +9,13 @@ import pytest
 
 from tests.e2e.conftest import ADMIN_ID, GROUP_ID, MEMBER_ID, OWNER_ID
 from tests.support.bot_api import BotApiServer
-from tests.support.conversation import Person, buttons, message_id_of, open_card, to_chat
+from tests.support.conversation import (
+    Person,
+    buttons,
+    message_id_of,
+    open_card,
+    to_chat,
+)
 from tests.support.processes import BotProcess, SandboxProcess
 
 pytestmark = pytest.mark.e2e

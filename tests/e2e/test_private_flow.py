@@ -6,9 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.conftest import ADMIN_ID, OWNER_ID, STRANGER_ID
+from tests.e2e.conftest import ADMIN_ID, OWNER_ID
 from tests.support.bot_api import BotApiServer
-from tests.support.conversation import Person, buttons, message_id_of, request_action, to_chat
+from tests.support.conversation import (
+    Person,
+    buttons,
+    message_id_of,
+    request_action,
+    to_chat,
+)
 from tests.support.processes import BotProcess, SandboxProcess
 
 pytestmark = pytest.mark.e2e
