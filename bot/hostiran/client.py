@@ -85,7 +85,7 @@ def create_http_client(timeout: float = 15.0, *, proxy: str | None = None,
 
 
 class HostIranClient:
-    """The API of one account. Reads are retried on transient failures; the action POST never is."""
+    """Client for the API of one account. Reads are retried on transient failures, but the action POST never is."""
 
     def __init__(self, base_url: str, token: str, http: httpx.AsyncClient, *,
                  read_retries: int = 2, backoff_seconds: float = 0.5) -> None:
@@ -124,7 +124,7 @@ class HostIranClient:
         return list(unique.values())
 
     async def get_server(self, vm_id: int) -> Server | None:
-        """Return the server with this id as the API sees it now, or None if it is gone."""
+        """Return the server with this id as the API lists it now, or None if it is gone."""
         for server in await self.list_servers():
             if server.id == vm_id:
                 return server
@@ -134,7 +134,7 @@ class HostIranClient:
         """Send one action POST. It is never retried, because a repeat could run it twice.
 
         Raises `ActionRejectedError` when the API refuses it and `ActionOutcomeUnknownError`
-        when the request may have reached the API but no answer came back.
+        when the request may have reached the API but no response came back.
         """
         url = self.base_url + "/v1/cloud/action"
         logger.info("POST %s vm_id=%s action=%s", url, vm_id, action)
@@ -145,7 +145,7 @@ class HostIranClient:
             raise self._transport_error(error, url) from None
         except httpx.TransportError as error:
             logger.warning("action POST to %s for vm %s: outcome unknown (%s)", url, vm_id, type(error).__name__)
-            raise ActionOutcomeUnknownError(f"no answer to the action POST: {type(error).__name__}") from None
+            raise ActionOutcomeUnknownError(f"no response to the action POST: {type(error).__name__}") from None
         if response.status_code in (401, 403):
             raise AuthenticationError(f"the API rejected the token (HTTP {response.status_code})")
         if response.status_code == 429:
@@ -188,13 +188,13 @@ class HostIranClient:
         if response.status_code == 429:
             raise RateLimitedError("the API is rate limiting requests", _retry_after(response))
         if response.status_code != 200:
-            raise ServerError(f"the API answered HTTP {response.status_code} for {urlsplit(url).path}",
+            raise ServerError(f"the API responded with HTTP {response.status_code} for {urlsplit(url).path}",
                               response.status_code)
         try:
             return response.json()
         except ValueError:
             raise MalformedResponseError(
-                f"the answer from {urlsplit(url).path} is not JSON "
+                f"the response from {urlsplit(url).path} is not JSON "
                 f"(content type {response.headers.get('content-type', 'none')!r})"
             ) from None
 
@@ -207,7 +207,7 @@ class HostIranClient:
     def _transport_error(error: httpx.TransportError, url: str) -> HostIranError:
         host = urlsplit(url).netloc
         if isinstance(error, httpx.TimeoutException):
-            return TimedOutError(f"{host} did not answer in time ({type(error).__name__})")
+            return TimedOutError(f"{host} timed out ({type(error).__name__})")
         return UnreachableError(f"cannot connect to {host} ({type(error).__name__})")
 
 
@@ -219,7 +219,7 @@ def _parse(body: Any, model: Any, endpoint: str) -> Any:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the body"
         raise MalformedResponseError(
-            f"the {endpoint} answer is not of the documented shape: {where}: {first['msg']}"
+            f"the {endpoint} response is not of the documented shape: {where}: {first['msg']}"
         ) from None
 
 

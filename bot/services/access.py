@@ -1,4 +1,4 @@
-"""Who may use the bot where: chat authorization by owners and the per-chat action policy."""
+"""Access rules: chat authorization by owners and the per-chat action policy."""
 
 from __future__ import annotations
 

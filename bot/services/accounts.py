@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,8 +21,6 @@ DIALOG_TTL = timedelta(minutes=15)
 STEP_BASE_URL = "base_url"
 STEP_TOKEN = "token"
 
-# HostIran tokens are opaque; this only rules out text that cannot be a token at all.
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9._~+/=|:-]{8,512}$")
 
 
 class StoredTokenError(Exception):
@@ -35,10 +32,6 @@ class LinkedAccount:
     chat_id: int
     base_url: str
     client: HostIranClient
-
-
-def looks_like_token(text: str) -> bool:
-    return bool(TOKEN_PATTERN.match(text.strip()))
 
 
 class AccountService:

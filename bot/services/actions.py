@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class Decision(Enum):
-    """What a press on confirm or cancel found."""
+    """The result of a press on confirm or cancel."""
 
     PROCEED = "proceed"  # this press won the request and must run (or cancel) it
     NOT_FOUND = "not_found"
@@ -43,7 +43,7 @@ class DecisionResult:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How a request ended: `kind` is one of the outcome names the views know."""
+    """The end of a request: `kind` is one of the outcome names that the views render."""
 
     kind: str
     server: Server | None = None  # fresh state where shown; for "done", the state before the POST

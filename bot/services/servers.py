@@ -69,7 +69,7 @@ def select_servers(servers: Sequence[Server], server_filter: str, now: datetime,
 
 
 class ServerCache:
-    """Each process keeps its own cache; the 20-second limit bounds how stale a page or card can be.
+    """Per-process cache of server lists; the 20-second limit bounds how stale a page or card can be.
 
     A shared cache would need a shared store such as Redis, which the bot does not require. Pages
     and cards read from here, so paging sends no API request; refresh and `/vms` always read anew.

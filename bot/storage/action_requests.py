@@ -33,7 +33,7 @@ async def transition(session: AsyncSession, request_id: str, from_state: str, to
     """Move a request from one state to another; return False if another update moved it first.
 
     This conditional UPDATE is what makes a confirmation run at most once: of any number of
-    concurrent presses, across processes sharing the database, exactly one sees rowcount 1.
+    concurrent presses, across processes sharing the database, exactly one gets rowcount 1.
     """
     statement = (
         update(ActionRequest)

@@ -83,7 +83,7 @@ def load_keys(configured: str | None, data_dir: Path, *, may_create: bool) -> li
     if path.exists():
         return parse_keys(path.read_text(encoding="ascii"))
     if not may_create:
-        raise EncryptionKeyError(f"the key file {path} is missing but the database holds encrypted tokens")
+        raise EncryptionKeyError(f"the key file {path} is missing, but the database contains tokens encrypted with it")
     key = generate_key()
     write_key_file(path, [key])
     logger.info("generated a new token encryption key in %s", path)
