@@ -224,7 +224,7 @@ def _rotate_key() -> int:
         raise StartError(f"the key file {path} is missing; there is no key to rotate")
     old_keys = parse_keys(path.read_text(encoding="ascii"))
     keys = [generate_key(), *old_keys]
-    # The file holds the new and the old keys while tokens are re-encrypted, so a crash at any
+    # The file contains the new and the old keys while tokens are re-encrypted, so a crash at any
     # point leaves every token readable.
     write_key_file(path, keys)
     try:

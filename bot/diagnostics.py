@@ -70,7 +70,7 @@ async def wait_for_telegram(settings: Settings) -> None:
 
 
 async def run_checks(settings: Settings) -> list[CheckResult]:
-    """Check the database, the key, Telegram and every linked account; never raises."""
+    """Check the database, the key, Telegram and every linked account, reporting each failure as a result."""
     results = [CheckResult("settings", True, f"{len(settings.bot_owner_ids)} owner(s); database "
                                              f"{settings.database_url.split('://')[0]}; Telegram at "
                                              f"{telegram_route(settings)}")]

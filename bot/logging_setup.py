@@ -46,8 +46,8 @@ class SecretRedactor(logging.Filter):
 class UpdatePayloadFilter(logging.Filter):
     """Replace the whole updates that python-telegram-bot logs at DEBUG with their ids.
 
-    An update may carry a HostIran token (a `/connect` message) before any handler has seen it,
-    so its content cannot be redacted by value; only ids reach the log.
+    An update may carry a HostIran token (a `/connect` message) before any handler has seen it.
+    Its content cannot be redacted by value, so only ids reach the log.
     """
 
     PROCESSING = "Processing update %s"

@@ -37,7 +37,7 @@ from bot.views.labels import power_label
 from bot.views.requests import (
     outcome_screen,
     prompt_screen,
-    refusal_screen,
+    no_request_screen,
     running_screen,
 )
 from bot.views.screen import Screen
@@ -70,7 +70,7 @@ async def list_servers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A page, filter or refresh button of a server list: from the cache unless it is a refresh."""
+    """Show the page a list button asks for: from the cache, or read anew for a refresh."""
     opened = await _open_snapshot(update, context, callbacks.ShowServerList)
     if opened is None:
         return
@@ -81,7 +81,7 @@ async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A server button or a card's refresh: the server's card in place of the list."""
+    """Show a server's card in place of the list, from the cache or read anew for a refresh."""
     opened = await _open_snapshot(update, context, callbacks.ShowServerCard)
     if opened is None:
         return
@@ -145,7 +145,7 @@ async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if result is None:
         return
     if result.request is None:
-        await send_text(update, refusal_screen(locale, result.server, data.vm_id, data.action_key).text)
+        await send_text(update, no_request_screen(locale, result.server, data.vm_id, data.action_key).text)
         return
     screen = prompt_screen(locale, result.request, services(context).context.settings.action_request_ttl_seconds)
     message = update.effective_message
@@ -172,7 +172,7 @@ async def decide_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     request = result.request
     match result.decision:
         case Decision.NOT_FOUND | Decision.OTHER_CHAT:
-            logger.warning("press on request %s by user %s in chat %s refused: %s",
+            logger.warning("press on request %s by user %s in chat %s rejected: %s",
                            data.request_id, user.id, chat.id, result.decision.value)
             await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
         case Decision.NOT_REQUESTER:
@@ -257,7 +257,7 @@ async def invalid_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Refuse callback data that no other handler matched: malformed, of an old version or forged."""
     query = update.callback_query
     chat_id = update.effective_chat.id if update.effective_chat else None
-    logger.warning("callback query %s with invalid data %r from user %s in chat %s refused",
+    logger.warning("callback query %s with invalid data %r from user %s in chat %s rejected",
                    query.id if query else None, (query.data or "")[:64] if query else None,
                    update.effective_user.id if update.effective_user else None, chat_id)
     chat = await authorized_chat(update, context)

@@ -93,7 +93,7 @@ def outcome_screen(locale: Locale, request: ActionRequest, outcome: str, *, now:
     return Screen("\n".join(lines))
 
 
-def refusal_screen(locale: Locale, server: Server | None, vm_id: int, action_key: str) -> Screen:
+def no_request_screen(locale: Locale, server: Server | None, vm_id: int, action_key: str) -> Screen:
     """Return why no request was made for a pressed action: the server is gone or the action withdrawn.
 
     `action_key` is the pressed button's key: the action's name, or a hash for a long or non-ASCII name.
