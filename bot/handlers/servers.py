@@ -35,9 +35,9 @@ from bot.views.catalog import text
 from bot.views.format import format_date
 from bot.views.labels import power_label
 from bot.views.requests import (
+    no_request_screen,
     outcome_screen,
     prompt_screen,
-    no_request_screen,
     running_screen,
 )
 from bot.views.screen import Screen
