@@ -80,7 +80,7 @@ def service(settings: Settings, sessions: async_sessionmaker[AsyncSession], http
 
 async def new_request(service: ActionService, client: HostIranClient, *, chat_id: int = CHAT_ID,
                       user_id: int = USER_ID, action: str = "poweroff") -> ActionRequest:
-    created = await service.request(client, chat_id, user_id, "Sara", DATABASE_VM, pressed(action))
+    created = await service.request(await client.get_server(DATABASE_VM), chat_id, user_id, "Sara", pressed(action))
     assert created.outcome is None
     assert created.request is not None
     return created.request
@@ -110,7 +110,7 @@ async def test_request_stores_pending(service: ActionService, client: HostIranCl
     # The API's own spelling must be stored and later posted, not the name the button showed.
     sandbox.update_server(DATABASE_VM, {"actions": ["PowerOff", "reboot"]})
 
-    created = await service.request(client, CHAT_ID, USER_ID, "Sara", DATABASE_VM,
+    created = await service.request(await client.get_server(DATABASE_VM), CHAT_ID, USER_ID, "Sara",
                                     lambda candidate: candidate.lower() == "poweroff")
 
     assert created.outcome is None
@@ -135,7 +135,7 @@ async def test_request_stores_pending(service: ActionService, client: HostIranCl
 async def test_request_withdrawn_action_stores_nothing(service: ActionService, client: HostIranClient,
                                                        sessions: async_sessionmaker[AsyncSession]) -> None:
     # "start" is offered only while the server is off, and the sample server 61 is on.
-    created = await service.request(client, CHAT_ID, USER_ID, "Sara", DATABASE_VM, pressed("start"))
+    created = await service.request(await client.get_server(DATABASE_VM), CHAT_ID, USER_ID, "Sara", pressed("start"))
 
     assert created.request is None
     assert created.outcome is not None
@@ -148,7 +148,7 @@ async def test_request_withdrawn_action_stores_nothing(service: ActionService, c
 
 async def test_request_missing_server_stores_nothing(service: ActionService, client: HostIranClient,
                                                      sessions: async_sessionmaker[AsyncSession]) -> None:
-    created = await service.request(client, CHAT_ID, USER_ID, "Sara", 999, pressed("poweroff"))
+    created = await service.request(await client.get_server(999), CHAT_ID, USER_ID, "Sara", pressed("poweroff"))
 
     assert created.request is None
     assert created.server is None

@@ -138,12 +138,15 @@ async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if account is None:
         return
     locale = locale_of(chat)
-    result = await call_api(update, chat, services(context).actions.request(
-        account.client, chat.id, user.id, display_name(user), data.vm_id,
-        lambda action: callbacks.matches_action(data.action_key, action),
-    ), f"action request for vm {data.vm_id}")
-    if result is None:
+    # The press is checked against the cached list, so it costs no request; confirming reads anew.
+    snapshot = await _snapshot(update, context, chat, account, refresh=False)
+    if snapshot is None:
         return
+    server = next((candidate for candidate in snapshot.servers if candidate.id == data.vm_id), None)
+    result = await services(context).actions.request(
+        server, chat.id, user.id, display_name(user),
+        lambda action: callbacks.matches_action(data.action_key, action),
+    )
     if result.request is None:
         await send_text(update, no_request_screen(locale, result.server, data.vm_id, data.action_key).text)
         return

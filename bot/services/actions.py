@@ -71,10 +71,12 @@ class ActionService:
     def ttl(self) -> timedelta:
         return timedelta(seconds=self._context.settings.action_request_ttl_seconds)
 
-    async def request(self, client: HostIranClient, chat_id: int, user_id: int, user_name: str,
-                      vm_id: int, is_pressed_action: Callable[[str], bool]) -> NewRequest:
-        """Read the server again and, if the pressed action is still allowed, store a pending request."""
-        server = await client.get_server(vm_id)
+    async def request(self, server: Server | None, chat_id: int, user_id: int, user_name: str,
+                      is_pressed_action: Callable[[str], bool]) -> NewRequest:
+        """Store a pending request if the pressed action is among the server's allowed actions.
+
+        `server` may come from a cache that is seconds old: confirming reads it anew before the POST.
+        """
         if server is None:
             return NewRequest(None, None, Outcome("server_gone"))
         action = next((candidate for candidate in server.actions if is_pressed_action(candidate)), None)

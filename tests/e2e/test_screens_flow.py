@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import GROUP_ID, OWNER_ID, STRANGER_ID
+from tests.e2e.conftest import ADMIN_ID, GROUP_ID, OWNER_ID, STRANGER_ID
 from tests.support.bot_api import BotApiServer
-from tests.support.conversation import Person, buttons, message_id_of, to_chat
+from tests.support.conversation import Person, buttons, message_id_of, request_action, to_chat
 from tests.support.processes import BotProcess, SandboxProcess
 
 pytestmark = pytest.mark.e2e
@@ -163,3 +164,52 @@ def test_command_menus(bot_api: BotApiServer, start_bot: Callable[..., BotProces
     assert "allow" not in {command["command"] for command in private_fa}
     assert "policy" in {command["command"] for command in groups_fa}
     assert "cancel" not in {command["command"] for command in groups_fa}
+
+
+def test_action_round_trips_and_audit(bot_api: BotApiServer, sandbox_process: SandboxProcess,
+                                      start_bot: Callable[..., BotProcess]) -> None:
+    start_bot()
+    owner = Person(bot_api, OWNER_ID, OWNER_ID)
+    link(owner, sandbox_process)
+    list_id = message_id_of(owner.send("/vms"))
+    assert cloud_requests(sandbox_process) == 1
+
+    prompt = request_action(owner, list_id, "database", "خاموش کردن")
+    assert cloud_requests(sandbox_process) == 1  # the card and the press use the cached list
+    prompt_id = message_id_of(prompt)
+    mark, _ = owner.press(prompt_id, "تأیید")
+    owner.edit_of(prompt_id, mark, lambda call: "پذیرفت" in call.params["text"])
+    assert cloud_requests(sandbox_process) == 2  # confirming reads the server once more
+    assert len(sandbox_process.posts()) == 1
+
+    audit = owner.send("/audit").params["text"]
+    assert "خاموش کردن" in audit
+    assert "انجام شد" in audit
+    assert "۱۴۰۵" in audit  # the Jalali year of the request, made today
+    assert "Owner" in audit
+
+
+def test_slow_account_does_not_delay_other_chat(bot_api: BotApiServer, sandbox_process: SandboxProcess,
+                                                start_bot: Callable[..., BotProcess], tmp_path: Path) -> None:
+    (tmp_path / "fast").mkdir()
+    fast_sandbox = SandboxProcess(tmp_path / "fast", token="fast-token")
+    try:
+        start_bot(extra_env={"HOSTIRAN_TIMEOUT_SECONDS": "10"})
+        owner = Person(bot_api, OWNER_ID, OWNER_ID)
+        admin = Person(bot_api, ADMIN_ID, ADMIN_ID)
+        link(owner, sandbox_process)
+        owner.send(f"/allow {ADMIN_ID}")
+        assert "متصل شد" in admin.send(f"/connect {fast_sandbox.url} {fast_sandbox.token}").params["text"]
+        sandbox_process.control("POST", "faults", {"endpoint": "credit", "delay": 3})
+
+        mark = len(bot_api.calls)
+        bot_api.send_text(OWNER_ID, OWNER_ID, "/credit")
+        bot_api.send_text(ADMIN_ID, ADMIN_ID, "/credit")
+        fast_reply = bot_api.wait_for("sendMessage", to_chat(ADMIN_ID), after=mark, timeout=20)
+        slow_reply = bot_api.wait_for("sendMessage", to_chat(OWNER_ID), after=mark, timeout=20)
+        assert "۵۰٬۰۰۰ تومان" in fast_reply.params["text"]
+        assert "۵۰٬۰۰۰ تومان" in slow_reply.params["text"]
+        assert fast_reply.index < slow_reply.index
+        assert slow_reply.time - fast_reply.time > 2  # the fast chat did not wait for the slow account
+    finally:
+        fast_sandbox.stop()
