@@ -41,9 +41,16 @@ async def handle_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
             logger.debug("chat language unavailable while reporting an error", exc_info=True)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text(language, "error.internal").removeprefix("❌ "), show_alert=True)
-        else:
-            await update.effective_chat.send_message(text(language, "error.internal"))
+            try:
+                await update.callback_query.answer(text(language, "error.internal").removeprefix("❌ "),
+                                                   show_alert=True)
+                return
+            except BadRequest as answer_error:
+                # The handler may have answered the query already, and Telegram is reported to reject a
+                # second answer, so the message goes to the chat instead.
+                logger.info("alert for failed update %s in chat %s rejected (%s); sending a message instead",
+                            update_id, chat_id, answer_error)
+        await update.effective_chat.send_message(text(language, "error.internal"))
     except TelegramError as reply_error:
         logger.warning("could not report the failure of update %s to chat %s: %s", update_id, chat_id, reply_error)
 
