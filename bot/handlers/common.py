@@ -36,6 +36,8 @@ CallbackT = TypeVar("CallbackT")
 ResultT = TypeVar("ResultT")
 
 MEMBER_STATUS_TTL_SECONDS = 30.0
+# Number of cached member statuses above which expired ones are swept out.
+MEMBER_STATUS_SWEEP_THRESHOLD = 1024
 
 # Whether replies to the update being handled go out without a notification (a group's silent
 # setting). Each update runs in its own task, so the value set by the chat gate stays with it.
@@ -145,6 +147,9 @@ async def member_status(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_i
     except TelegramError as error:
         logger.warning("getChatMember failed for user %s in chat %s: %s", user_id, chat_id, error)
         return None
+    if len(cache) > MEMBER_STATUS_SWEEP_THRESHOLD:
+        for key in [key for key, (checked_at, _) in cache.items() if now - checked_at >= MEMBER_STATUS_TTL_SECONDS]:
+            del cache[key]
     cache[(chat_id, user_id)] = (now, member.status)
     return member.status
 

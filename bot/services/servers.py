@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 CACHE_TTL = timedelta(seconds=20)
 DUE_WINDOW = timedelta(days=7)
 FILTERS = ("all", "on", "off", "due")
+# Number of cached accounts above which expired snapshots are swept out.
+SWEEP_THRESHOLD = 256
 
 
 @dataclass(frozen=True)
@@ -81,24 +83,39 @@ class ServerCache:
         self._ttl = ttl
         self._snapshots: dict[int, ServerSnapshot] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._fetch_counts: dict[int, int] = {}
 
     async def get(self, chat_id: int, client: HostIranClient, *, refresh: bool = False) -> ServerSnapshot:
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        requested_at = self._clock()
+        fetches_before = self._fetch_counts.get(chat_id, 0)
         async with lock:
             cached = self._snapshots.get(chat_id)
             # A fetch that finished while this call waited for the lock is fresh enough even for a refresh.
-            if cached is not None and (cached.fetched_at >= requested_at
+            fetched_meanwhile = self._fetch_counts.get(chat_id, 0) != fetches_before
+            if cached is not None and (fetched_meanwhile
                                        or (not refresh and self._clock() - cached.fetched_at < self._ttl)):
                 return cached
             servers = await client.list_servers()
             snapshot = ServerSnapshot(tuple(servers), self._clock())
             self._snapshots[chat_id] = snapshot
+            self._fetch_counts[chat_id] = self._fetch_counts.get(chat_id, 0) + 1
+            if len(self._snapshots) > SWEEP_THRESHOLD:
+                self._drop_expired()
             logger.debug("server list of chat %s read: %d servers", chat_id, len(servers))
             return snapshot
 
     def invalidate(self, chat_id: int) -> None:
         self._snapshots.pop(chat_id, None)
+
+    def _drop_expired(self) -> None:
+        """Forget snapshots past their time limit, so a bot serving many chats keeps only recent ones."""
+        now = self._clock()
+        for chat_id in [key for key, snapshot in self._snapshots.items() if now - snapshot.fetched_at >= self._ttl]:
+            del self._snapshots[chat_id]
+            lock = self._locks.get(chat_id)
+            if lock is not None and not lock.locked():
+                del self._locks[chat_id]
+                self._fetch_counts.pop(chat_id, None)
 
 
 class ServerListService:
