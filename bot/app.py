@@ -89,6 +89,7 @@ def build_application(settings: Settings, cipher: TokenCipher, *, request: BaseR
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     builder = builder.rate_limiter(AIORateLimiter(
+        overall_max_rate=settings.telegram_messages_per_second, overall_time_period=1,
         group_max_rate=settings.telegram_group_messages_per_minute, group_time_period=60, max_retries=3))
     application = builder.build()
 

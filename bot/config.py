@@ -25,6 +25,7 @@ SETTING_HINTS = {
     "TELEGRAM_PROXY_URL": "use a proxy URL such as socks5://127.0.0.1:1080 or http://127.0.0.1:3128",
     "HOSTIRAN_PROXY_URL": "use a proxy URL such as http://127.0.0.1:3128, or leave it unset",
     "TELEGRAM_GROUP_MESSAGES_PER_MINUTE": "use a whole number of messages between 1 and 10000",
+    "TELEGRAM_MESSAGES_PER_SECOND": "use a whole number of messages between 1 and 1000",
     "TELEGRAM_WEBHOOK_URL": "use the public https URL that Telegram posts updates to, or unset it to poll",
     "TELEGRAM_WEBHOOK_SECRET": "set 1 to 256 characters of A-Z, a-z, 0-9, _ and -, the same in every process",
     "TELEGRAM_WEBHOOK_LISTEN": "use the local address the webhook server binds, e.g. 0.0.0.0",
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
     hostiran_proxy_url: str | None = Field(default=None, repr=False)
     # Telegram allows a bot about 20 messages a minute in one group.
     telegram_group_messages_per_minute: int = Field(default=20, ge=1, le=10000)
+    # Telegram asks bots to stay near 30 messages a second in all; paid broadcasts allow up to 1000.
+    telegram_messages_per_second: int = Field(default=30, ge=1, le=1000)
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$", repr=False)
     telegram_webhook_listen: str = "0.0.0.0"

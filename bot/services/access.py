@@ -48,7 +48,13 @@ class AccessService:
         self._context = context
 
     async def see_chat(self, chat_id: int, chat_type: str, title: str | None) -> Chat:
-        """Record the chat on first sight; an owner's private chat is authorized at once."""
+        """Return the chat's row, recording it on first sight; an owner's private chat is authorized at once.
+
+        The row and the chat's account come from the chat cache when it has them, unchanged.
+        """
+        cached = self._context.chats.get(chat_id)
+        if cached is not None and cached.chat.type == chat_type and cached.chat.title == title:
+            return cached.chat
         now = self._context.clock()
         async with self._context.sessions.begin() as session:
             chat = await chats.get_or_create(session, chat_id, chat_type, title, now)
@@ -56,7 +62,9 @@ class AccessService:
                     and chat.revoked_at is None:
                 await chats.authorize(session, chat, chat_id, now)
                 logger.info("authorized owner's private chat %s", chat_id)
-            return chat
+            account = await accounts.for_chat(session, chat_id)
+        self._context.chats.put(chat, account)
+        return chat
 
     async def claim_unauthorized_notice(self, chat_id: int) -> bool:
         async with self._context.sessions.begin() as session:
@@ -68,6 +76,7 @@ class AccessService:
         async with self._context.sessions.begin() as session:
             chat = await chats.get_or_create(session, chat_id, chat_type, title, now)
             await chats.authorize(session, chat, by_user_id, now)
+        self._context.chats.forget(chat_id)
         logger.info("chat %s authorized by owner %s", chat_id, by_user_id)
 
     async def revoke(self, chat_id: int, by_user_id: int) -> bool:
@@ -78,6 +87,7 @@ class AccessService:
             if chat is None or not chat.authorized:
                 return False
             await chats.revoke(session, chat, by_user_id, now)
+        self._context.chats.forget(chat_id)
         logger.info("chat %s revoked by owner %s", chat_id, by_user_id)
         return True
 
@@ -88,6 +98,7 @@ class AccessService:
             chat = await chats.get(session, chat_id)
             if chat is not None:
                 chat.action_policy = policy
+        self._context.chats.forget(chat_id)
         logger.info("action policy of chat %s set to %s by user %s", chat_id, policy, by_user_id)
 
     async def update_settings(self, chat_id: int, by_user_id: int, *, language: str | None = None,
@@ -105,6 +116,7 @@ class AccessService:
                 chat.money_unit = money_unit
             if silent is not None:
                 chat.silent = silent
+        self._context.chats.forget(chat_id)
         logger.info("settings of chat %s changed by user %s: language=%s money_unit=%s silent=%s",
                     chat_id, by_user_id, language, money_unit, silent)
 

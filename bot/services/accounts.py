@@ -53,12 +53,18 @@ class AccountService:
         ciphertext = self._context.cipher.encrypt(token.strip())
         async with self._context.sessions.begin() as session:
             await accounts.link(session, chat_id, client.base_url, ciphertext, linked_by, self._context.clock())
+        self._context.chats.forget(chat_id)
         logger.info("chat %s linked to account %s by user %s", chat_id, client.base_url, linked_by)
         return credit
 
     async def linked_account(self, chat_id: int) -> LinkedAccount | None:
-        async with self._context.sessions() as session:
-            account = await accounts.for_chat(session, chat_id)
+        """Return the chat's account with a client for it, from the chat cache when it is there."""
+        cached = self._context.chats.get(chat_id)
+        if cached is not None:
+            account = cached.account
+        else:
+            async with self._context.sessions() as session:
+                account = await accounts.for_chat(session, chat_id)
         if account is None:
             return None
         try:
@@ -71,6 +77,7 @@ class AccountService:
     async def unlink(self, chat_id: int, by_user_id: int) -> bool:
         async with self._context.sessions.begin() as session:
             removed = await accounts.unlink(session, chat_id)
+        self._context.chats.forget(chat_id)
         if removed:
             logger.info("chat %s unlinked from its account by user %s", chat_id, by_user_id)
         return removed
