@@ -26,7 +26,7 @@ from bot.views.callbacks import (
 @pytest.mark.parametrize(
     "data",
     [RequestAction(61, "poweroff"), RequestAction(10**17, action_key("راه‌اندازی")), ConfirmRequest("AbC_-12345x"),
-     CancelRequest("AbC_-12345x"), ShowServerList("off", 3), ShowServerList("due", 1, refresh=True), ShowServerCard(61, "all", 2), ShowServerCard(10**17, "due", 99999, refresh=True), SetSetting("l", "en"), SetPolicy("owners")],
+     CancelRequest("AbC_-12345x"), ShowServerList("off", 3), ShowServerList("due", 1, refresh=True), ShowServerCard(61, "all", 2), ShowServerCard(61, "off", 3, named=True), ShowServerList("all", 2, refresh=True, named=True), ShowServerList("on", 1, named=True), ShowServerCard(10**17, "due", 99999, refresh=True), SetSetting("l", "en"), SetPolicy("owners")],
 )
 def test_round_trip(data: callbacks.CallbackData) -> None:
     encoded = encode(data)
@@ -38,7 +38,7 @@ def test_round_trip(data: callbacks.CallbackData) -> None:
 @pytest.mark.parametrize(
     "data",
     ["", "2:a:61:poweroff", "1:a:0:poweroff", "1:a:61:", "1:a:61:PowerOff", "1:a:-1:reboot", "1:y:short",
-     "1:y:has space in", "1:n:" + "a" * 17, "1:l:a:0", "1:l:x:1", "1:l:a:1:q", "1:c:61:a", "1:s:l:de", "1:o:x", "1:p:1", "1:z:1", "1", "1:a:61:reboot:extra",
+     "1:y:has space in", "1:n:" + "a" * 17, "1:l:a:0", "1:l:x:1", "1:l:a:1:q", "1:c:61:a", "1:l:a:1:nr", "1:l:a:1:x", "1:c:61:a:1:rr", "1:s:l:de", "1:o:x", "1:p:1", "1:z:1", "1", "1:a:61:reboot:extra",
      "1:y:AbC_-12345x:1", "x" * 65, "1:a:61:راه"],
 )
 def test_malformed_rejected(data: str) -> None:

@@ -76,7 +76,9 @@ async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat, data, snapshot = opened
     message = update.effective_message
-    name_query = await services(context).servers.name_query(chat.id, message.message_id) if message else None
+    name_query = None
+    if data.named and message is not None:
+        name_query = await services(context).servers.name_query(chat.id, message.message_id)
     await edit(update, _list_screen(context, chat, snapshot, data.server_filter, data.page, name_query))
 
 
@@ -89,7 +91,8 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     server = next((candidate for candidate in snapshot.servers if candidate.id == data.vm_id), None)
     now = services(context).context.clock()
     await edit(update, server_card_screen(locale_of(chat), server, data.vm_id, server_filter=data.server_filter,
-                                          page=data.page, now=now, fetched_at=snapshot.fetched_at))
+                                          page=data.page, now=now, fetched_at=snapshot.fetched_at,
+                                          named=data.named))
 
 
 async def _open_snapshot(update: Update, context: ContextTypes.DEFAULT_TYPE,

@@ -49,11 +49,16 @@ FILTERS_BY_CODE = {code: name for name, code in FILTER_CODES.items()}
 
 @dataclass(frozen=True)
 class ShowServerList:
-    """A page of the server list under a filter; `refresh` reads the API instead of the cache."""
+    """A page of the server list under a filter.
+
+    `refresh` reads the API instead of the cache; `named` says the list message has a name filter
+    stored in the database, so only such presses look it up.
+    """
 
     server_filter: str
     page: int
     refresh: bool = False
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class ShowServerCard:
     server_filter: str
     page: int
     refresh: bool = False
+    named: bool = False
 
 
 SETTING_VALUES = {"l": ("fa", "en"), "u": ("t", "r"), "q": ("1", "0")}
@@ -105,6 +111,15 @@ def matches_action(key: str, action: str) -> bool:
     return action_key(action) == key
 
 
+# Flags after a list or card's fields: r (refresh), n (named), or both, in that order.
+VIEW_FLAGS = ("r", "n", "rn")
+
+
+def _flags(refresh: bool, named: bool) -> str:
+    flags = ("r" if refresh else "") + ("n" if named else "")
+    return f":{flags}" if flags else ""
+
+
 def encode(data: CallbackData) -> str:
     match data:
         case RequestAction(vm_id, key):
@@ -113,10 +128,10 @@ def encode(data: CallbackData) -> str:
             encoded = f"{VERSION}:y:{request_id}"
         case CancelRequest(request_id):
             encoded = f"{VERSION}:n:{request_id}"
-        case ShowServerList(server_filter, page, refresh):
-            encoded = f"{VERSION}:l:{FILTER_CODES[server_filter]}:{page}" + (":r" if refresh else "")
-        case ShowServerCard(vm_id, server_filter, page, refresh):
-            encoded = f"{VERSION}:c:{vm_id}:{FILTER_CODES[server_filter]}:{page}" + (":r" if refresh else "")
+        case ShowServerList(server_filter, page, refresh, named):
+            encoded = f"{VERSION}:l:{FILTER_CODES[server_filter]}:{page}" + _flags(refresh, named)
+        case ShowServerCard(vm_id, server_filter, page, refresh, named):
+            encoded = f"{VERSION}:c:{vm_id}:{FILTER_CODES[server_filter]}:{page}" + _flags(refresh, named)
         case SetSetting(key, value):
             encoded = f"{VERSION}:s:{key}:{value}"
         case SetPolicy(policy):
@@ -140,14 +155,16 @@ def decode(data: str | None) -> CallbackData:
         return RequestAction(int(fields[0]), fields[1])
     if kind in ("y", "n") and len(fields) == 1 and REQUEST_ID_PATTERN.match(fields[0]):
         return ConfirmRequest(fields[0]) if kind == "y" else CancelRequest(fields[0])
-    refresh = bool(fields) and fields[-1] == "r"
-    view_fields = fields[:-1] if refresh else fields
+    flags = fields[-1] if fields and fields[-1] in VIEW_FLAGS else ""
+    refresh, named = "r" in flags, "n" in flags
+    view_fields = fields[:-1] if flags else fields
     if kind == "l" and len(view_fields) == 2 and view_fields[0] in FILTERS_BY_CODE \
             and PAGE_PATTERN.match(view_fields[1]):
-        return ShowServerList(FILTERS_BY_CODE[view_fields[0]], int(view_fields[1]), refresh)
+        return ShowServerList(FILTERS_BY_CODE[view_fields[0]], int(view_fields[1]), refresh, named)
     if kind == "c" and len(view_fields) == 3 and ID_PATTERN.match(view_fields[0]) \
             and view_fields[1] in FILTERS_BY_CODE and PAGE_PATTERN.match(view_fields[2]):
-        return ShowServerCard(int(view_fields[0]), FILTERS_BY_CODE[view_fields[1]], int(view_fields[2]), refresh)
+        return ShowServerCard(int(view_fields[0]), FILTERS_BY_CODE[view_fields[1]], int(view_fields[2]), refresh,
+                              named)
     if kind == "s" and len(fields) == 2 and fields[1] in SETTING_VALUES.get(fields[0], ()):
         return SetSetting(fields[0], fields[1])
     if kind == "o" and len(fields) == 1 and fields[0] in POLICIES_BY_CODE:

@@ -55,6 +55,7 @@ def server_list_screen(locale: Locale, summary: ServerSummary, selected: Sequenc
                        page: int, now: datetime, fetched_at: datetime, name_query: str | None = None) -> Screen:
     """Return one page: the summary, up to ten one-line servers, then server, page and filter buttons."""
     language = locale.language
+    named = name_query is not None
     if summary.count == 0:
         return Screen(text(language, "vms.none"))
     pages = page_count(len(selected))
@@ -88,36 +89,37 @@ def server_list_screen(locale: Locale, summary: ServerSummary, selected: Sequenc
 
     server_buttons = [
         InlineKeyboardButton(f"{power_emoji(server.power_status)} {isolate(shorten(server.name, 24))}",
-                             callback_data=callbacks.encode(callbacks.ShowServerCard(server.id, server_filter, page)))
+                             callback_data=callbacks.encode(
+                                 callbacks.ShowServerCard(server.id, server_filter, page, named=named)))
         for server in shown
     ]
     rows = rows_of(server_buttons, 2)
     navigation = []
     if page > 1:
         navigation.append(InlineKeyboardButton(
-            "◀️", callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page - 1))))
+            "◀️", callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page - 1, named=named))))
     navigation.append(InlineKeyboardButton(
         "🔄 " + text(language, "vms.page_button", page=format_number(page, language),
                     pages=format_number(pages, language)),
-        callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page, refresh=True))))
+        callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page, refresh=True, named=named))))
     if page < pages:
         navigation.append(InlineKeyboardButton(
-            "▶️", callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page + 1))))
+            "▶️", callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page + 1, named=named))))
     rows.append(navigation)
     rows.append([
         InlineKeyboardButton(("✅ " if choice == server_filter else "") + text(language, f"filter.{choice}"),
-                             callback_data=callbacks.encode(callbacks.ShowServerList(choice, 1)))
+                             callback_data=callbacks.encode(callbacks.ShowServerList(choice, 1, named=named)))
         for choice in FILTERS
     ])
     return Screen("\n".join(lines), InlineKeyboardMarkup(rows))
 
 
 def server_card_screen(locale: Locale, server: Server | None, vm_id: int, *, server_filter: str, page: int,
-                       now: datetime, fetched_at: datetime) -> Screen:
+                       now: datetime, fetched_at: datetime, named: bool = False) -> Screen:
     """Return one server's card: its details, its allowed actions as buttons, refresh and back."""
     language = locale.language
     back = InlineKeyboardButton(text(language, "vms.back_button"),
-                                callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page)))
+                                callback_data=callbacks.encode(callbacks.ShowServerList(server_filter, page, named=named)))
     if server is None:
         return Screen(text(language, "card.gone", vm_id=vm_id), InlineKeyboardMarkup([[back]]))
     lines = [
@@ -144,6 +146,7 @@ def server_card_screen(locale: Locale, server: Server | None, vm_id: int, *, ser
     rows = rows_of(action_buttons, 2)
     refresh = InlineKeyboardButton(
         text(language, "vms.refresh_button"),
-        callback_data=callbacks.encode(callbacks.ShowServerCard(server.id, server_filter, page, refresh=True)))
+        callback_data=callbacks.encode(
+            callbacks.ShowServerCard(server.id, server_filter, page, refresh=True, named=named)))
     rows.append([refresh, back])
     return Screen("\n".join(lines), InlineKeyboardMarkup(rows))
