@@ -12,12 +12,13 @@ from bot.logging_setup import redactor
 from bot.services.context import ServiceContext
 from bot.storage import accounts, connect
 from bot.storage.crypto import EncryptionKeyError
-from bot.storage.models import ConnectDialog, ConnectLink
+from bot.storage.models import Account, ConnectDialog, ConnectLink
 
 logger = logging.getLogger(__name__)
 
 CONNECT_LINK_TTL = timedelta(minutes=10)
 DIALOG_TTL = timedelta(minutes=15)
+LINKED_SWEEP_THRESHOLD = 4096
 STEP_BASE_URL = "base_url"
 STEP_TOKEN = "token"
 
@@ -37,6 +38,8 @@ class LinkedAccount:
 class AccountService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
+        # chat id -> (the cached account row, its client), valid while the chat cache serves that row
+        self._linked: dict[int, tuple[Account, LinkedAccount]] = {}
 
     def client(self, base_url: str, token: str) -> HostIranClient:
         # Any log line that would contain the token, e.g. in an exception, shows [REDACTED] instead.
@@ -67,12 +70,22 @@ class AccountService:
                 account = await accounts.for_chat(session, chat_id)
         if account is None:
             return None
+        # Decrypting costs more than the rest of a cached lookup, so the client is kept as long as
+        # the chat cache serves the same account row.
+        reused = self._linked.get(chat_id)
+        if reused is not None and reused[0] is account:
+            return reused[1]
         try:
             token = self._context.cipher.decrypt(account.token_ciphertext)
         except EncryptionKeyError:
             logger.error("stored token of chat %s cannot be decrypted with the configured key", chat_id)
             raise StoredTokenError(chat_id) from None
-        return LinkedAccount(chat_id, account.base_url, self.client(account.base_url, token))
+        linked = LinkedAccount(chat_id, account.base_url, self.client(account.base_url, token))
+        if cached is not None:
+            if len(self._linked) > LINKED_SWEEP_THRESHOLD:
+                self._linked.clear()
+            self._linked[chat_id] = (account, linked)
+        return linked
 
     async def unlink(self, chat_id: int, by_user_id: int) -> bool:
         async with self._context.sessions.begin() as session:
