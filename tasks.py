@@ -27,7 +27,7 @@ PYTEST_NO_TESTS_COLLECTED = 5
 
 def ensure_environment(extras: str) -> None:
     """Create the virtual environment and install the project with `extras` if anything changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file runs under any python3 on PATH
         sys.exit(f"Python 3.11 or newer is required; this is {sys.version.split()[0]}.")
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
     stamp = VENV / f".installed-{digest}-{extras or 'base'}"
@@ -61,6 +61,9 @@ def main(arguments: list[str]) -> int:
             return 1
         return result.returncode
     command = [str(BIN / "hostiran-bot"), task, *rest]
+    if os.name == "posix":
+        # Become the bot, so that SIGTERM and Ctrl-C reach it directly and a supervisor sees it stop.
+        os.execv(command[0], command)
     try:
         return subprocess.run(command).returncode
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -33,7 +34,8 @@ class StartError(Exception):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hostiran-bot", description="Telegram bot for a HostIran account.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="migrate the database, then run the bot with long polling")
+    commands.add_parser("run", help="migrate the database, then run the bot: long polling, or a webhook server "
+                                          "when TELEGRAM_WEBHOOK_URL is set")
     sandbox = commands.add_parser("sandbox", help="serve a stand-in HostIran API with the provider's sample data")
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sandbox.add_argument("--port", type=int, default=8080, help="TCP port to listen on (default 8080)")
@@ -114,6 +116,7 @@ def _load_cipher(settings: Settings) -> TokenCipher:
     """Load the keys and check that they decrypt a stored token, so a wrong key stops the start."""
     from bot.storage.crypto import EncryptionKeyError, TokenCipher, load_keys
 
+    stored: bytes | None = None
     try:
         from bot.services.keys import first_stored_ciphertext
 
@@ -124,7 +127,9 @@ def _load_cipher(settings: Settings) -> TokenCipher:
             cipher.decrypt(stored)
     except EncryptionKeyError as error:
         source = "TOKEN_ENCRYPTION_KEY" if settings.token_encryption_key else "the key file in the data folder"
-        raise StartError(f"{source} cannot be used: {error}. Use the key the tokens were stored with.") from None
+        hint = ("Use the key the tokens were stored with" if stored is not None
+                else "Make a key with `hostiran-bot generate-key`, or unset the variable to keep one in the data folder")
+        raise StartError(f"{source} cannot be used: {error}. {hint}.") from None
     except OSError as error:
         raise StartError(f"cannot read or create the key file in {settings.data_dir}: {error.strerror}") from None
     return cipher
@@ -162,15 +167,15 @@ def _run() -> int:
 
 
 def _health() -> int:
-    from bot.config import SettingsError, load_settings
+    from bot.config import DEFAULT_DATABASE_URL, SettingsError, data_dir_for, load_settings
     from bot.health import HEARTBEAT_MAX_AGE_SECONDS, heartbeat_age, heartbeat_path
 
     try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"unhealthy: {error}")
-        return 1
-    age = heartbeat_age(heartbeat_path(settings.data_dir))
+        data_dir = load_settings().data_dir
+    except SettingsError:
+        # The heartbeat needs only the data folder, which DATABASE_URL or the default gives.
+        data_dir = data_dir_for(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    age = heartbeat_age(heartbeat_path(data_dir))
     if age is None or age > HEARTBEAT_MAX_AGE_SECONDS:
         print("unhealthy: no heartbeat" if age is None else f"unhealthy: last heartbeat {age:.0f} s ago")
         return 1

@@ -131,11 +131,16 @@ class Settings(BaseSettings):
 
     @property
     def data_dir(self) -> Path:
-        """Folder for the generated encryption key, beside a SQLite file or `./data`."""
-        prefix = "sqlite+aiosqlite:///"
-        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
-            return Path(self.database_url.removeprefix(prefix)).parent
-        return DEFAULT_DATA_DIR
+        """Folder for the generated encryption key and the heartbeat, beside a SQLite file or `./data`."""
+        return data_dir_for(self.database_url)
+
+
+def data_dir_for(database_url: str) -> Path:
+    """Return the folder beside a SQLite database file, or `./data` for any other database."""
+    prefix = "sqlite+aiosqlite:///"
+    if database_url.startswith(prefix) and ":memory:" not in database_url:
+        return Path(database_url.removeprefix(prefix)).parent
+    return DEFAULT_DATA_DIR
 
 
 def load_settings() -> Settings:

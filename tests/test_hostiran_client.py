@@ -200,7 +200,8 @@ def test_normalize_base_url(given: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "given", ["", "ftp://example.com", "https://", "exa mple.com", "https://user:pw@example.com",
-              "https://example.com/?a=1", "http://example.com:99999"],
+              "https://example.com/?a=1", "http://example.com:99999",
+              "htp//127.0.0.1", "https://example.com//v1"],
 )
 def test_normalize_base_url_invalid(given: str) -> None:
     with pytest.raises(InvalidBaseURLError):
@@ -214,3 +215,11 @@ def test_client_ignores_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
     client = create_http_client()
     assert client.trust_env is False
+
+
+async def test_long_retry_after_not_waited(sandbox: SandboxServer, client: HostIranClient) -> None:
+    sandbox.set_fault("credit", status=429, retry_after=30)
+    with pytest.raises(RateLimitedError) as caught:
+        await client.get_credit()
+    assert caught.value.retry_after == 30
+    assert len([entry for entry in sandbox.requests() if entry["path"] == "/v1/credit"]) == 1

@@ -22,6 +22,7 @@ from bot.hostiran import (
     HostIranError,
     InvalidBaseURLError,
     UnreachableError,
+    normalize_base_url,
 )
 from bot.services.accounts import CONNECT_LINK_TTL, STEP_BASE_URL, STEP_TOKEN
 from bot.views.catalog import text
@@ -52,7 +53,18 @@ async def connect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _delete_token_message(update)
         await _check_and_link(update, context, chat.id, chat.id, context.args[0], context.args[1], row.language)
         return
-    await services(context).accounts.start_dialog(chat.id, update.effective_user.id, chat.id)
+    accounts = services(context).accounts
+    await accounts.start_dialog(chat.id, update.effective_user.id, chat.id)
+    if context.args:
+        # `/connect BASE_URL`: keep the address and go on to the token.
+        try:
+            await accounts.set_dialog_base_url(chat.id, context.args[0])
+        except InvalidBaseURLError as error:
+            logger.info("connect in chat %s: invalid base URL (%s)", chat.id, error)
+            await send_text(update, text(row.language, "connect.invalid_base_url"))
+            return
+        await send_text(update, text(row.language, "connect.ask_token"))
+        return
     await send_text(update, text(row.language, "connect.ask_base_url"))
 
 
@@ -152,7 +164,8 @@ async def _check_and_link(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
     except UnreachableError as error:
         logger.info("connect in chat %s: %s", private_chat_id, error)
         await accounts.restart_dialog_at_base_url(private_chat_id)
-        await send_text(update, text(language, "connect.unreachable", base_url=isolate(escape(base_url))))
+        tried = isolate(escape(normalize_base_url(base_url)))
+        await send_text(update, text(language, "connect.unreachable", base_url=tried))
         return
     except HostIranError as error:
         logger.warning("connect in chat %s failed: %s", private_chat_id, error)

@@ -8,6 +8,8 @@ from telegram.ext import ContextTypes
 
 from bot.handlers import connect
 from bot.handlers.common import authorized_chat, reply, services
+from bot.views.catalog import text
+from bot.views.format import escape, isolate
 from bot.views.help import help_screen
 from bot.views.screen import Screen
 from bot.views.settings import menu_keyboard
@@ -39,3 +41,21 @@ async def _send_help(update: Update, context: ContextTypes.DEFAULT_TYPE, *, incl
     if chat.type == ChatType.PRIVATE:
         screen = Screen(screen.text, menu_keyboard(chat.language))
     await reply(update, screen)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point to /help after a command the bot does not have, in a private chat or when addressed by name.
+
+    In a group, a bare `/something` may be meant for another bot, so it is left alone.
+    """
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    command = message.text.split()[0]
+    addressed = command.lower().endswith(f"@{(context.bot.username or '').lower()}")
+    if chat.type != ChatType.PRIVATE and not addressed:
+        return
+    row = await authorized_chat(update, context)
+    if row is None:
+        return
+    await reply(update, Screen(text(row.language, "help.unknown_command", command=isolate(escape(command)))))

@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-MAX_RETRY_AFTER_SECONDS = 30.0
+# A read asked to wait longer than this is not retried: the person is told how long to wait instead.
+MAX_RETRY_AFTER_SECONDS = 5.0
 
 
 
@@ -57,6 +58,8 @@ def normalize_base_url(text: str) -> str:
         raise InvalidBaseURLError("the address has no host name")
     if parts.username or parts.password or parts.query or parts.fragment:
         raise InvalidBaseURLError("the address must not contain credentials, a query or a fragment")
+    if "//" in parts.path or not all(part.isascii() for part in parts.hostname):
+        raise InvalidBaseURLError("the address has an empty path segment or a host name that is not ASCII")
     path = parts.path.rstrip("/")
     if path.endswith("/v1"):
         path = path[: -len("/v1")]
@@ -170,6 +173,8 @@ class HostIranClient:
                 return await self._get_once(url, params)
             except (UnreachableError, TimedOutError, RateLimitedError, ServerError) as error:
                 retryable = not isinstance(error, ServerError) or error.status_code in RETRYABLE_STATUSES
+                if isinstance(error, RateLimitedError) and (error.retry_after or 0) > MAX_RETRY_AFTER_SECONDS:
+                    retryable = False
                 if not retryable or attempt >= self._read_retries:
                     raise
                 attempt += 1
@@ -200,7 +205,7 @@ class HostIranClient:
 
     def _retry_delay(self, attempt: int, error: HostIranError) -> float:
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
-            return min(error.retry_after, MAX_RETRY_AFTER_SECONDS)
+            return error.retry_after
         return self._backoff_seconds * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
 
     @staticmethod

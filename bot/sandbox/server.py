@@ -4,8 +4,8 @@ It serves the provider's four endpoints under /v1 with the sample data of bot.sa
 checks the `token` request header, and changes a server's power state when an action is
 posted. Tests can inject faults per endpoint (latency, error statuses, dropped connections,
 requests that never get a response) and read a log of the requests it received. The
-control API under /_sandbox/ needs no token and is not logged, so a test or a person can
-drive a sandbox that runs in another process.
+control API under /_sandbox/ needs no token and is not recorded in the request log, so a test
+or a person can drive a sandbox that runs in another process.
 
 Only the standard library is used, and nothing from the rest of `bot` is imported, because
 the bot itself must never depend on this package.

@@ -22,6 +22,10 @@ from bot.storage.models import ActionRequest
 
 logger = logging.getLogger(__name__)
 
+# Marks a stored detail that is HostIran's own explanation, which people may read; other details
+# are internal reasons, kept in the audit log for operators but not shown in chats.
+API_DETAIL_PREFIX = "api: "
+
 
 class Decision(Enum):
     """The result of a press on confirm or cancel."""
@@ -165,7 +169,8 @@ class ActionService:
                                       Outcome("unknown", fresh, show_state=True, error=error), str(error))
         except ActionRejectedError as error:
             return await self._finish(request, repository.FAILED,
-                                      Outcome("rejected", error=error, detail=error.detail), error.detail or str(error))
+                                      Outcome("rejected", error=error, detail=error.detail),
+                                      API_DETAIL_PREFIX + error.detail if error.detail else str(error))
         except HostIranError as error:
             return await self._finish(request, repository.FAILED, Outcome("failed", error=error), str(error))
         return await self._finish(request, repository.DONE, Outcome("done", server), None)

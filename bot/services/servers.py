@@ -39,7 +39,8 @@ class ServerSummary:
 
 
 def is_due(server: Server, now: datetime) -> bool:
-    return server.next_payment is not None and now <= server.next_payment <= now + DUE_WINDOW
+    """Return whether the server's renewal is overdue or falls within the next seven days."""
+    return server.next_payment is not None and server.next_payment <= now + DUE_WINDOW
 
 
 def summarize(servers: Sequence[Server], now: datetime) -> ServerSummary:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.services.actions import API_DETAIL_PREFIX
 from bot.storage.models import ActionRequest
 from bot.views import callbacks
 from bot.views.catalog import text
@@ -44,6 +45,7 @@ def audit_screen(locale: Locale, requests: Sequence[ActionRequest], chat_id: int
             requester=isolate(escape(shorten(request.requested_by_name, 64))),
             decider=isolate(escape(shorten(decider, 64))),
         ))
-        if request.detail and request.state in ("failed", "unknown", "rejected"):
-            lines.append(text(language, "audit.detail", detail=isolate(escape(shorten(request.detail, 200)))))
+        if request.detail and request.detail.startswith(API_DETAIL_PREFIX):
+            api_text = request.detail.removeprefix(API_DETAIL_PREFIX)
+            lines.append(text(language, "audit.detail", detail=isolate(escape(shorten(api_text, 200)))))
     return Screen("\n".join(lines))

@@ -16,7 +16,8 @@ def help_screen(language: str, *, private: bool, owner: bool, include_intro: boo
     lines = [text(language, "start"), ""] if include_intro else []
     lines.append(text(language, "help.title"))
     lines += [text(language, key) for key in ("help.credit", "help.invoices", "help.invoice_card", "help.vms",
-                                               "help.vms_name", "help.audit", "help.settings")]
+                                               "help.vms_name", "help.audit")]
+    lines.append(text(language, "help.settings_private" if private else "help.settings"))
     if not private:
         lines.append(text(language, "help.policy"))
     lines.append(text(language, "help.connect_private" if private else "help.connect_group"))

@@ -84,7 +84,10 @@ def amount_in_words(rials: int, unit: str, language: str) -> str:
     else:
         value, unit_key = rials, "unit.rial"
     words = num2words(value, lang="fa" if language == "fa" else "en")
-    return f"{words} {text(language, unit_key)}"
+    unit_name = text(language, unit_key)
+    if language == "en" and value != 1:
+        unit_name += "s"
+    return f"{words} {unit_name}"
 
 
 def invoice_card(locale: Locale, invoice: Invoice, *, with_copy: bool = True) -> Screen:

@@ -107,3 +107,20 @@ def test_cancel_sends_nothing(bot_api: BotApiServer, sandbox_process: SandboxPro
     answer = owner.answer_to(query, mark)
     assert "پیش" in answer.params.get("text", "")
     assert sandbox_process.posts() == []
+
+
+def test_connect_mistakes_explained(bot_api: BotApiServer, sandbox_process: SandboxProcess,
+                                    start_bot: Callable[..., BotProcess]) -> None:
+    start_bot()
+    owner = Person(bot_api, OWNER_ID, OWNER_ID)
+    assert "معتبر نیست" in owner.send("/connect htp//127.0.0.1 sandbox-token").params["text"]
+    # A bare host gets https://, which the sandbox does not speak: the reply names what was tried.
+    unreachable = owner.send(f"/connect 127.0.0.1:{sandbox_process.port} sandbox-token").params["text"]
+    assert f"https://127.0.0.1:{sandbox_process.port}" in unreachable
+    assert "در دسترس نیست" in unreachable
+    # The address alone is kept, and the token is asked for next.
+    assert "توکن" in owner.send(f"/connect {sandbox_process.url}").params["text"]
+    assert "متصل شد" in owner.send(sandbox_process.token).params["text"]
+    unknown = owner.send("/foo").params["text"]
+    assert "/help" in unknown
+    assert "\u2068/foo\u2069" in unknown
