@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TypeVar
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -159,6 +160,31 @@ async def request_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     sent = await message.reply_text(screen.text, reply_markup=screen.keyboard)
     await services(context).actions.attach_message(result.request.id, sent.message_id)
+    _start_background(context, _expire_later(context, chat, result.request.id, sent.message_id))
+
+
+async def _expire_later(context: ContextTypes.DEFAULT_TYPE, chat: Chat, request_id: str, message_id: int) -> None:
+    """Turn an undecided prompt into "expired" when its time is up, so its buttons do not linger.
+
+    After a restart this task is gone; a later press still finds the request expired and says so.
+    """
+    await asyncio.sleep(services(context).context.settings.action_request_ttl_seconds + 0.5)
+    request = await services(context).actions.expire_if_pending(request_id)
+    if request is None:
+        return
+    screen = outcome_screen(locale_of(chat), request, "expired", now=services(context).context.clock())
+    try:
+        await context.bot.edit_message_text(screen.text, chat_id=chat.id, message_id=message_id)
+    except TelegramError as error:
+        logger.info("expiry edit of request %s in chat %s failed: %s", request_id, chat.id, error)
+
+
+def _start_background(context: ContextTypes.DEFAULT_TYPE, work: Coroutine[Any, Any, None]) -> None:
+    """Run work after the handler returns; the bot cancels it when it stops."""
+    task = asyncio.create_task(work)
+    background = services(context).background_tasks
+    background.add(task)
+    task.add_done_callback(background.discard)
 
 
 async def decide_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,6 +212,9 @@ async def decide_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                       requester=request.requested_by_name if request else "?"), alert=True)
         case Decision.RUNNING:
             await answer(update, text(chat.language, "alert.running"))
+        case Decision.FINISHED if request is not None and request.state == "expired":
+            await answer(update, text(chat.language, "alert.expired"))
+            await edit(update, outcome_screen(locale, request, "expired", now=services(context).context.clock()))
         case Decision.FINISHED:
             await answer(update, text(chat.language, "alert.finished"))
         case Decision.EXPIRED:
@@ -215,11 +244,8 @@ async def _run(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, r
                             error=outcome.error, detail=outcome.detail)
     await edit(update, screen)
     if outcome.kind == "done" and outcome.server is not None and request.message_id is not None:
-        task = asyncio.create_task(_follow_up(context, chat, request, account.client, outcome.server.power_status,
-                                              screen.text))
-        background = services(context).background_tasks
-        background.add(task)
-        task.add_done_callback(background.discard)
+        _start_background(context, _follow_up(context, chat, request, account.client,
+                                              outcome.server.power_status, screen.text))
 
 
 async def _follow_up(context: ContextTypes.DEFAULT_TYPE, chat: Chat, request: ActionRequest,

@@ -55,6 +55,16 @@ class AccessService:
         cached = self._context.chats.get(chat_id)
         if cached is not None and cached.chat.type == chat_type and cached.chat.title == title:
             return cached.chat
+        # One read serves a known, unchanged chat; only a new or changed one needs a write.
+        async with self._context.sessions() as session:
+            found = await chats.with_account(session, chat_id)
+        if found is not None:
+            chat, account = found
+            owner_to_authorize = chat_type == "private" and self._context.is_owner(chat_id) \
+                and not chat.authorized and chat.revoked_at is None
+            if chat.type == chat_type and chat.title == title and not owner_to_authorize:
+                self._context.chats.put(chat, account)
+                return chat
         now = self._context.clock()
         async with self._context.sessions.begin() as session:
             chat = await chats.get_or_create(session, chat_id, chat_type, title, now)

@@ -175,6 +175,17 @@ class ActionService:
             return await self._finish(request, repository.FAILED, Outcome("failed", error=error), str(error))
         return await self._finish(request, repository.DONE, Outcome("done", server), None)
 
+    async def expire_if_pending(self, request_id: str) -> ActionRequest | None:
+        """Mark a request expired if nobody decided it in time; return it if this call did so."""
+        now = self._context.clock()
+        async with self._context.sessions.begin() as session:
+            won = await repository.transition(session, request_id, repository.PENDING, repository.EXPIRED, now,
+                                              require_expired=True, finished_at=now)
+        if not won:
+            return None
+        logger.info("request %s expired undecided", request_id)
+        return await self._reload(request_id)
+
     async def recent(self, chat_id: int, limit: int = 20) -> list[ActionRequest]:
         """Return the chat's latest requests, newest first: the audit log, which is never pruned."""
         async with self._context.sessions() as session:

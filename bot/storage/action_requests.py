@@ -29,7 +29,8 @@ async def add(session: AsyncSession, request: ActionRequest) -> None:
 
 
 async def transition(session: AsyncSession, request_id: str, from_state: str, to_state: str,
-                     now: datetime, *, require_unexpired: bool = False, **values: object) -> bool:
+                     now: datetime, *, require_unexpired: bool = False, require_expired: bool = False,
+                     **values: object) -> bool:
     """Move a request from one state to another; return False if another update moved it first.
 
     This conditional UPDATE is what makes a confirmation run at most once: of any number of
@@ -43,6 +44,8 @@ async def transition(session: AsyncSession, request_id: str, from_state: str, to
     )
     if require_unexpired:
         statement = statement.where(ActionRequest.expires_at > now)
+    if require_expired:
+        statement = statement.where(ActionRequest.expires_at <= now)
     result = await session.execute(statement)
     return result.rowcount == 1
 

@@ -7,11 +7,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Chat
+from bot.storage.models import Account, Chat
 
 
 async def get(session: AsyncSession, chat_id: int) -> Chat | None:
     return await session.get(Chat, chat_id)
+
+
+async def with_account(session: AsyncSession, chat_id: int) -> tuple[Chat, Account | None] | None:
+    """Return the chat and its account, if any, in one query; None for a chat never seen."""
+    row = (await session.execute(
+        select(Chat, Account).outerjoin(Account, Account.chat_id == Chat.id).where(Chat.id == chat_id)
+    )).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def get_or_create(session: AsyncSession, chat_id: int, chat_type: str, title: str | None, now: datetime) -> Chat:

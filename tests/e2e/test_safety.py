@@ -477,3 +477,17 @@ def test_follow_up_shows_power_state(bot_api: BotApiServer, sandbox_process: San
     assert "خاموش" in follow_up.params["text"]
     assert "پذیرفت" in follow_up.params["text"]
     assert len(sandbox_process.posts()) == 1
+
+
+def test_undecided_prompt_expires_by_itself(bot_api: BotApiServer, sandbox_process: SandboxProcess,
+                                            start_bot: Callable[..., BotProcess]) -> None:
+    start_bot(extra_env={"ACTION_REQUEST_TTL_SECONDS": "5"})
+    owner = link_owner_chat(bot_api, sandbox_process)
+    prompt = request_prompt(owner, send_server_list(owner))
+    prompt_id = message_id_of(prompt)
+
+    expired = owner.edit_of(prompt_id, prompt.index + 1, timeout=15)
+    assert "منقضی" in expired.params["text"]
+    assert expired.time - prompt.time >= 5
+    assert buttons(bot_api.message(OWNER_ID, prompt_id)) == []
+    assert sandbox_process.posts() == []
