@@ -241,7 +241,7 @@ METHOD = "\n".join([
     f"queued. Every {HELP_EVERY}th batch is `/help` (sendMessage). The other batches press the cancel button "
     f"of an action request that does not exist (`{STALE_CANCEL_DATA}`). The bot answers such a press with an "
     "alert (answerCallbackQuery) and logs a WARNING.",
-    "- A press passes the same chat check as a command, which is a database transaction, and then reads the "
+    "- A press passes the same chat check as a command, served from the five-second chat cache, and then reads the "
     "action request from the database.",
     "- The mix is not all `/help` because the bot's AIORateLimiter sends at most 30 messages a second, so "
     f"{BATCHES_TOTAL * USER_COUNT:,} `/help` replies would take at least "

@@ -160,6 +160,14 @@ async def is_chat_admin(context: ContextTypes.DEFAULT_TYPE, chat: TelegramChat, 
     return await member_status(context, chat.id, user_id) in ("creator", "administrator")
 
 
+async def is_owner_or_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Return whether the sender may manage this chat: a bot owner, or an admin of the group."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return False
+    return services(context).context.is_owner(user.id) or await is_chat_admin(context, chat, user.id)
+
+
 async def linked_account(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> LinkedAccount | None:
     """Return the chat's account, or tell the chat how to link one and return None."""
     language = chat.language

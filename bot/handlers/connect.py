@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.common import (
     authorized_chat,
-    is_chat_admin,
+    is_owner_or_chat_admin,
     reply,
     see_chat,
     send_text,
@@ -135,8 +135,7 @@ async def disconnect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat, user = update.effective_chat, update.effective_user
     if row is None or chat is None or user is None:
         return
-    if chat.type != ChatType.PRIVATE and not (services(context).context.is_owner(user.id)
-                                              or await is_chat_admin(context, chat, user.id)):
+    if chat.type != ChatType.PRIVATE and not await is_owner_or_chat_admin(update, context):
         await send_text(update, text(row.language, "access.connect_admins_only"))
         return
     removed = await services(context).accounts.unlink(chat.id, user.id)
@@ -195,7 +194,7 @@ async def _offer_private_chat(update: Update, context: ContextTypes.DEFAULT_TYPE
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    if not (services(context).context.is_owner(user.id) or await is_chat_admin(context, chat, user.id)):
+    if not await is_owner_or_chat_admin(update, context):
         await send_text(update, text(language, "access.connect_admins_only"))
         return
     payload = await services(context).accounts.create_link(chat.id, user.id)

@@ -14,7 +14,7 @@ from bot.handlers.common import (
     decode_callback,
     display_name,
     edit,
-    is_chat_admin,
+    is_owner_or_chat_admin,
     reply,
     send_text,
     services,
@@ -35,7 +35,7 @@ async def show_policy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if chat.type == ChatType.PRIVATE:
         await send_text(update, text(chat.language, "policy.private_only_group"))
         return
-    if not await _may_change(context, update):
+    if not await is_owner_or_chat_admin(update, context):
         await send_text(update, text(chat.language, "policy.admins_only"))
         return
     await reply(update, policy_screen(chat.language, chat.action_policy))
@@ -52,7 +52,7 @@ async def set_policy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if chat.type == ChatType.PRIVATE:
         await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
         return
-    if not await _may_change(context, update):
+    if not await is_owner_or_chat_admin(update, context):
         logger.info("user %s may not change the policy of chat %s", user.id, chat.id)
         await answer(update, text(chat.language, "policy.admins_only"), alert=True)
         return
@@ -61,10 +61,3 @@ async def set_policy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     current = text(chat.language, f"policy.{data.policy}")
     await edit(update, Screen(text(chat.language, "policy.changed", current=current,
                                    name=isolate(escape(display_name(user))))))
-
-
-async def _may_change(context: ContextTypes.DEFAULT_TYPE, update: Update) -> bool:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return False
-    return services(context).context.is_owner(user.id) or await is_chat_admin(context, chat, user.id)

@@ -14,7 +14,7 @@ from bot.handlers.common import (
     authorized_chat,
     decode_callback,
     edit,
-    is_chat_admin,
+    is_owner_or_chat_admin,
     reply,
     send_text,
     services,
@@ -33,7 +33,7 @@ async def show_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = await authorized_chat(update, context)
     if chat is None:
         return
-    if not await _may_change(update, context):
+    if not await is_owner_or_chat_admin(update, context):
         await send_text(update, text(chat.language, "settings.admins_only"))
         return
     await reply(update, _screen(chat))
@@ -47,7 +47,7 @@ async def change_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     data = await decode_callback(update, chat, callbacks.SetSetting)
     if data is None:
         return
-    if not await _may_change(update, context):
+    if not await is_owner_or_chat_admin(update, context):
         logger.info("user %s may not change the settings of chat %s", user.id, chat.id)
         await answer(update, text(chat.language, "settings.admins_only"), alert=True)
         return
@@ -87,10 +87,3 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 def _screen(chat: Chat) -> Screen:
     return settings_screen(Locale(chat.language, chat.money_unit), silent=chat.silent,
                            group=chat.type != ChatType.PRIVATE)
-
-
-async def _may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return False
-    return services(context).context.is_owner(user.id) or await is_chat_admin(context, chat, user.id)
