@@ -78,7 +78,8 @@ def create_http_client(timeout: float = 15.0, *, proxy: str | None = None,
     """
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        # Many chats may share one HostIran base address, so a burst needs many connections to it.
+        limits=httpx.Limits(max_connections=500, max_keepalive_connections=50),
         trust_env=False,
         proxy=proxy,
         transport=transport,
