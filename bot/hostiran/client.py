@@ -217,10 +217,15 @@ class HostIranClient:
         return UnreachableError(f"cannot connect to {host} ({type(error).__name__})")
 
 
-def _parse(body: Any, model: Any, endpoint: str) -> Any:
+_CREDIT = TypeAdapter(Credit)
+_INVOICES = TypeAdapter(list[Invoice])
+_SERVER_PAGE = TypeAdapter(ServerPage)
+
+
+def _parse(body: Any, adapter: TypeAdapter[Any], endpoint: str) -> Any:
     """Validate a decoded JSON body; any mismatch becomes `MalformedResponseError` naming the field."""
     try:
-        return TypeAdapter(model).validate_python(body)
+        return adapter.validate_python(body)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the body"
@@ -230,15 +235,15 @@ def _parse(body: Any, model: Any, endpoint: str) -> Any:
 
 
 def parse_credit(body: Any) -> Credit:
-    return _parse(body, Credit, "credit")
+    return _parse(body, _CREDIT, "credit")
 
 
 def parse_invoices(body: Any) -> list[Invoice]:
-    return _parse(body, list[Invoice], "invoice")
+    return _parse(body, _INVOICES, "invoice")
 
 
 def parse_server_page(body: Any) -> ServerPage:
-    return _parse(body, ServerPage, "cloud")
+    return _parse(body, _SERVER_PAGE, "cloud")
 
 
 def _retry_after(response: httpx.Response) -> float | None:
