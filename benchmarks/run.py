@@ -141,10 +141,10 @@ def report(started: datetime.datetime, duration: float, load_before: str, figure
 
 # Observed across runs, not computed by this run: the spread of the two figures nearest their targets.
 NEAR_TARGET_NOTE = (
-    "Two figures sit close to their targets. Over six full runs on this machine during development, the `"
-    "/credit` ratio of figure 1 ranged from 1.37× to 1.53× and the maximum of figure 3 from 2.2× to 3.3×,"
-    " so a single run can land on either side of the line. Most of the `/credit` gap is the HostIran requ"
-    "est itself, which the bare application does not make (see its note below)."
+    "Two figures sit close to their targets. Over six full runs on this machine during development, "
+    "the `/credit` ratio of figure 1 ranged from 1.37× to 1.53× and the maximum of figure 3 from 2.2× "
+    "to 3.3×, so a single run can land on either side of the line. Most of the `/credit` gap is the "
+    "HostIran request itself, which the bare application does not make (see its note below)."
 )
 
 
