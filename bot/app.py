@@ -136,6 +136,7 @@ def register_handlers(application: Application) -> None:
         filters.ChatType.PRIVATE & filters.Text(menu_labels()) & NEW_MESSAGES, settings.menu_button))
     application.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & NEW_MESSAGES, connect.dialog_message))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, owners.follow_migration))
     application.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, start.unknown_command))
     application.add_handler(InlineQueryHandler(account.inline_invoices))
     application.add_handler(CallbackQueryHandler(servers.show_list, pattern=r"^1:l:"))

@@ -81,3 +81,11 @@ async def list_chats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if language is None:
         return
     await reply(update, chats_screen(language, await services(context).access.list_chats()))
+
+
+async def follow_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Move a group's authorization and account when Telegram turns it into a supergroup with a new id."""
+    message = update.effective_message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    await services(context).access.move_chat(message.chat_id, message.migrate_to_chat_id)

@@ -134,6 +134,19 @@ class AccessService:
         async with self._context.sessions() as session:
             return await chats.get(session, chat_id)
 
+    async def move_chat(self, old_id: int, new_id: int) -> bool:
+        """Follow a group that became a supergroup: its authorization, settings and account move along."""
+        async with self._context.sessions.begin() as session:
+            moved = await chats.move(session, old_id, new_id, "supergroup", self._context.clock())
+        self._context.chats.forget(old_id)
+        self._context.chats.forget(new_id)
+        if moved:
+            logger.info("chat %s migrated to supergroup %s; its authorization and account moved along", old_id, new_id)
+        else:
+            logger.warning("chat %s migrated to %s, but nothing was moved: the old id is unknown or the new one "
+                           "is already known", old_id, new_id)
+        return moved
+
     async def language_of(self, chat_id: int) -> str:
         async with self._context.sessions() as session:
             chat = await chats.get(session, chat_id)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Account, Chat
+from bot.storage.models import Account, ActionRequest, Chat, ConnectDialog, ConnectLink
 
 
 async def get(session: AsyncSession, chat_id: int) -> Chat | None:
@@ -73,3 +73,28 @@ async def claim_unauthorized_notice(session: AsyncSession, chat_id: int, now: da
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+async def move(session: AsyncSession, old_id: int, new_id: int, chat_type: str, now: datetime) -> bool:
+    """Move a group's row, account, audit log and pending links to the id of its new supergroup.
+
+    Telegram gives a group a new id when it becomes a supergroup. Returns False if the old id
+    is unknown or the new one already has a row, in which case nothing changes.
+    """
+    old = await session.get(Chat, old_id)
+    if old is None or await session.get(Chat, new_id) is not None:
+        return False
+    session.add(Chat(
+        id=new_id, type=chat_type, title=old.title, authorized=old.authorized, authorized_by=old.authorized_by,
+        authorized_at=old.authorized_at, revoked_by=old.revoked_by, revoked_at=old.revoked_at,
+        language=old.language, money_unit=old.money_unit, action_policy=old.action_policy, silent=old.silent,
+        created_at=now,
+    ))
+    await session.flush()
+    await session.execute(update(Account).where(Account.chat_id == old_id).values(chat_id=new_id))
+    await session.execute(update(ActionRequest).where(ActionRequest.chat_id == old_id).values(chat_id=new_id))
+    await session.execute(update(ConnectLink).where(ConnectLink.group_chat_id == old_id).values(group_chat_id=new_id))
+    await session.execute(update(ConnectDialog).where(ConnectDialog.target_chat_id == old_id)
+                          .values(target_chat_id=new_id))
+    old.authorized = False
+    return True
