@@ -155,7 +155,10 @@ def load_settings() -> Settings:
         name = str(first["loc"][0]).upper()
         hint = SETTING_HINTS.get(name, "check its value")
         if first["type"] == "missing":
-            raise SettingsError(f"{name} is missing: {hint}.") from None
+            others = [str(item["loc"][0]).upper() for item in error.errors()[1:]
+                      if item["type"] == "missing" and item["loc"]]
+            also = f" Also missing: {', '.join(others)}." if others else ""
+            raise SettingsError(f"{name} is missing: {hint}.{also}") from None
         if first["type"] == "value_error":
             reason = str(first["msg"]).removeprefix("Value error, ")
             raise SettingsError(f"{name} is invalid ({reason}): {hint}.") from None

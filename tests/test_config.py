@@ -172,3 +172,14 @@ def test_run_database_unreachable_one_line(tmp_path: Path) -> None:
     assert len(result.stderr_lines()) == 1, result.stderr
     assert result.stderr.startswith("hostiran-bot: cannot migrate the database at DATABASE_URL")
     assert "Traceback" not in result.stderr
+
+
+def test_all_missing_settings_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "BOT_OWNER_IDS"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("TELEGRAM_BOT_TOKEN is missing")
+    assert message.endswith("Also missing: BOT_OWNER_IDS.")
