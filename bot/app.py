@@ -33,6 +33,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.config import Settings
 from bot.handlers import (
     account,
+    actions,
     audit,
     connect,
     errors,
@@ -142,10 +143,10 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(servers.show_list, pattern=r"^1:l:"))
     application.add_handler(CallbackQueryHandler(servers.show_card, pattern=r"^1:c:"))
     application.add_handler(CallbackQueryHandler(settings.change_setting, pattern=r"^1:s:"))
-    application.add_handler(CallbackQueryHandler(servers.request_action, pattern=r"^1:a:"))
-    application.add_handler(CallbackQueryHandler(servers.decide_request, pattern=r"^1:[yn]:"))
+    application.add_handler(CallbackQueryHandler(actions.request_action, pattern=r"^1:a:"))
+    application.add_handler(CallbackQueryHandler(actions.decide_request, pattern=r"^1:[yn]:"))
     application.add_handler(CallbackQueryHandler(policy.set_policy, pattern=r"^1:o:"))
-    application.add_handler(CallbackQueryHandler(servers.invalid_button))
+    application.add_handler(CallbackQueryHandler(start.invalid_button))
     application.add_error_handler(errors.handle_error)
 
 

@@ -1,18 +1,22 @@
-"""`/start` and `/help`: what the bot does and the commands this person can use here."""
+"""`/start`, `/help`, and the answers to unknown commands and buttons."""
 
 from __future__ import annotations
+
+import logging
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.handlers import connect
-from bot.handlers.common import authorized_chat, reply, services
+from bot.handlers.common import answer, authorized_chat, reply, services
 from bot.views.catalog import text
 from bot.views.format import escape, isolate
 from bot.views.help import help_screen
 from bot.views.screen import Screen
 from bot.views.settings import menu_keyboard
+
+logger = logging.getLogger(__name__)
 
 CONNECT_PAYLOAD_PREFIX = "c_"
 
@@ -59,3 +63,16 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if row is None:
         return
     await reply(update, Screen(text(row.language, "help.unknown_command", command=isolate(escape(command)))))
+
+
+async def invalid_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Refuse callback data that no other handler matched: malformed, of an old version or forged."""
+    query = update.callback_query
+    chat_id = update.effective_chat.id if update.effective_chat else None
+    logger.warning("callback query %s with invalid data %r from user %s in chat %s rejected",
+                   query.id if query else None, (query.data or "")[:64] if query else None,
+                   update.effective_user.id if update.effective_user else None, chat_id)
+    chat = await authorized_chat(update, context)
+    if chat is None:
+        return
+    await answer(update, text(chat.language, "alert.invalid_button"), alert=True)
