@@ -18,9 +18,9 @@ STRANGER_ID = 4004
 GROUP_ID = -1001234567890
 
 
-@pytest.fixture
-def bot_api() -> Iterator[BotApiServer]:
-    server = BotApiServer(token=BOT_TOKEN, bot_username="hostiran_test_bot")
+def start_stand_in_api(port: int = 0) -> BotApiServer:
+    """Start a stand-in Bot API server with the tests' users and their group."""
+    server = BotApiServer(token=BOT_TOKEN, port=port, bot_username="hostiran_test_bot")
     server.start()
     server.user(OWNER_ID, "Owner", "owner", language_code="fa")
     server.user(ADMIN_ID, "Sara", "sara", language_code="fa", last_name="Ahmadi")
@@ -29,6 +29,12 @@ def bot_api() -> Iterator[BotApiServer]:
     server.add_group(GROUP_ID, "Ops team")
     server.set_member_status(GROUP_ID, ADMIN_ID, "administrator")
     server.set_member_status(GROUP_ID, MEMBER_ID, "member")
+    return server
+
+
+@pytest.fixture
+def bot_api() -> Iterator[BotApiServer]:
+    server = start_stand_in_api()
     try:
         yield server
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ADMIN_ID, BOT_TOKEN, GROUP_ID, MEMBER_ID, OWNER_ID, STRANGER_ID
+from tests.e2e.conftest import BOT_TOKEN, OWNER_ID, start_stand_in_api
 from tests.support.bot_api import GET_UPDATES_CONFLICT, QUERY_TOO_OLD, BotApiServer, Call
 from tests.support.conversation import Person, buttons, message_id_of, open_card, request_action, to_chat
 from tests.support.processes import BotProcess, SandboxProcess, free_port
@@ -26,20 +26,6 @@ pytestmark = pytest.mark.e2e
 CREDIT_TEXT = "۵۰٬۰۰۰ تومان"
 INTERNAL_ERROR = "خطایی پیش آمد"
 REFRESH = "🔄"
-
-
-def start_stand_in_api(port: int = 0) -> BotApiServer:
-    """Start a stand-in Bot API server with the users and the group of the `bot_api` fixture."""
-    server = BotApiServer(token=BOT_TOKEN, port=port, bot_username="hostiran_test_bot")
-    server.start()
-    server.user(OWNER_ID, "Owner", "owner", language_code="fa")
-    server.user(ADMIN_ID, "Sara", "sara", language_code="fa", last_name="Ahmadi")
-    server.user(MEMBER_ID, "Reza", "reza", language_code="fa")
-    server.user(STRANGER_ID, "Stranger", language_code="en")
-    server.add_group(GROUP_ID, "Ops team")
-    server.set_member_status(GROUP_ID, ADMIN_ID, "administrator")
-    server.set_member_status(GROUP_ID, MEMBER_ID, "member")
-    return server
 
 
 def bot_process(folder: Path, base_url: str, extra_env: dict[str, str] | None = None) -> BotProcess:
