@@ -46,7 +46,7 @@ def make_settings(database_path: Path, owner_ids: frozenset[int] = frozenset({OW
 
 
 class BotUnderTest:
-    """The full bot application with a mock Telegram and a migrated SQLite file of its own."""
+    """Full bot application with a mock Telegram and a migrated SQLite file of its own."""
 
     def __init__(self, database_path: Path, hostiran_transport: httpx.AsyncBaseTransport | None,
                  owner_ids: frozenset[int] = frozenset({OWNER_ID}), **setting_overrides: Any) -> None:

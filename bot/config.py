@@ -36,7 +36,7 @@ PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
 
 
 class SettingsError(Exception):
-    """A setting is missing or invalid; the message names it and says how to fix it."""
+    """A setting is missing or invalid. The message names it and how to fix it."""
 
 
 class Settings(BaseSettings):

@@ -38,5 +38,6 @@ def test_compose_file_valid(profile: str | None, tmp_path: Path) -> None:
 def test_dockerfile_runs_unprivileged_with_health_check() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "\nUSER hostiran\n" in dockerfile
-    assert 'HEALTHCHECK' in dockerfile and '"hostiran-bot", "health"' in dockerfile
+    assert "HEALTHCHECK" in dockerfile
+    assert '"hostiran-bot", "health"' in dockerfile
     assert 'VOLUME ["/data"]' in dockerfile

@@ -89,7 +89,12 @@ async def inline_invoices(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     user_id = query.from_user.id
     chat = await services(context).access.known_chat(user_id)
-    language = chat.language if chat else ("en" if (query.from_user.language_code or "").startswith("en") else "fa")
+    if chat is not None:
+        language = chat.language
+    elif (query.from_user.language_code or "").startswith("en"):
+        language = "en"
+    else:
+        language = "fa"
     hint = InlineQueryResultsButton(text(language, "inline.connect_button"), start_parameter="inline")
     account = None
     if chat is not None and chat.authorized:

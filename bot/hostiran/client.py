@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-# A read asked to wait longer than this is not retried: the person is told how long to wait instead.
+# A read that must wait longer than this is not retried, so the person gets the wait in a message instead.
 MAX_RETRY_AFTER_SECONDS = 5.0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class HostIranError(Exception):
-    """Base class: the request to the HostIran API did not give a usable answer."""
+    """Base class: the request to the HostIran API did not give a usable response."""
 
 
 class InvalidBaseURLError(HostIranError):
@@ -20,11 +20,11 @@ class UnreachableError(HostIranError):
 
 
 class TimedOutError(HostIranError):
-    """The API did not answer within the timeout."""
+    """The API did not respond within the timeout."""
 
 
 class RateLimitedError(HostIranError):
-    """The API answered 429; `retry_after` is the wait it asked for, in seconds, if any."""
+    """The API responded with 429; `retry_after` is the wait it requested, in seconds, if any."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)

@@ -22,8 +22,8 @@ from bot.storage.models import ActionRequest
 
 logger = logging.getLogger(__name__)
 
-# Marks a stored detail that is HostIran's own explanation, which people may read; other details
-# are internal reasons, kept in the audit log for operators but not shown in chats.
+# Prefix of a stored detail that is HostIran's own explanation, which chats may show. Other details
+# are internal reasons, kept in the audit log for operators only.
 API_DETAIL_PREFIX = "api: "
 
 

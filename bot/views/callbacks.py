@@ -116,7 +116,11 @@ VIEW_FLAGS = ("r", "n", "rn")
 
 
 def _flags(refresh: bool, named: bool) -> str:
-    flags = ("r" if refresh else "") + ("n" if named else "")
+    flags = ""
+    if refresh:
+        flags += "r"
+    if named:
+        flags += "n"
     return f":{flags}" if flags else ""
 
 
